@@ -1,0 +1,163 @@
+"""Loading IMDB: a local parquet folder, else the Hugging Face hub, else the sample bundled with the course.
+
+``load_imdb()`` returns a ``DatasetDict`` with ``train``, ``validation`` (10% of the training reviews,
+stratified and seeded) and ``test``; columns ``text`` and ``label`` (0 = negative, 1 = positive).
+Its ``.source`` says where the reviews came from. Model selection uses validation; test is for the
+final report only.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError
+
+HUB_NAME = "stanfordnlp/imdb"
+SAMPLE_DIR = Path(__file__).parent / "sample_data"
+SPLIT_FILES = {"train": "train", "test": "test", "unsupervised": "unsupervised"}
+_hub_failure: str | None = None  # remembered, so a learner waits for an unreachable hub at most once
+_told: set[str] = set()
+
+
+def _say_once(message: str) -> None:
+    if message not in _told:
+        _told.add(message)
+        print(message, file=sys.stderr)
+
+
+def find_split_file(folder: Path, split: str) -> Path | None:
+    """``train.parquet`` (the course's layout) or ``**/train-*.parquet`` (the Hugging Face layout)."""
+    direct = folder / f"{split}.parquet"
+    if direct.is_file():
+        return direct
+    shards = sorted(folder.glob(f"**/{split}-*.parquet"))
+    return shards[0] if shards else None
+
+
+def read_split(folder: Path, split: str) -> pd.DataFrame:
+    path = find_split_file(folder, split)
+    if path is None:
+        raise DataError(f"{folder}: no {split}.parquet (nor a Hugging Face {split}-*.parquet shard) in this folder")
+    shards = [path] if path.name == f"{split}.parquet" else sorted(path.parent.glob(f"{split}-*.parquet"))
+    try:
+        frame = pd.concat([pd.read_parquet(p, columns=None) for p in shards], ignore_index=True)
+    except Exception as error:
+        raise DataError(f"{path}: not a readable parquet file ({type(error).__name__}: {error})") from None
+    missing = {"text", "label"} - set(frame.columns)
+    if missing:
+        raise DataError(f"{path}: missing column(s) {sorted(missing)}; found {list(frame.columns)}")
+    if len(frame) == 0:
+        raise DataError(f"{path}: the {split} split is empty")
+    if not frame["text"].map(lambda t: isinstance(t, str)).all():
+        raise DataError(f"{path}: column 'text' must hold strings")
+    if not pd.api.types.is_integer_dtype(frame["label"]):
+        raise DataError(f"{path}: column 'label' must hold integers, found {frame['label'].dtype}")
+    allowed = {-1} if split == "unsupervised" else {0, 1}
+    bad = sorted(set(frame["label"].unique()) - allowed)
+    if bad:
+        raise DataError(f"{path}: labels must be in {sorted(allowed)}, found {bad[:5]}")
+    keep = ["text", "label"] + (["rating"] if "rating" in frame.columns else [])  # star ratings: course layout only
+    return frame[keep].reset_index(drop=True)
+
+
+def _from_folder(folder: Path, splits: list[str]) -> dict[str, pd.DataFrame]:
+    if not folder.is_dir():
+        raise DataError(f"{folder}: no such data folder")
+    return {split: read_split(folder, split) for split in splits}
+
+
+def _hub_reachable(timeout: float = 3.0) -> str | None:
+    """None if huggingface.co answers on port 443 within ``timeout`` seconds, else why not."""
+    if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false") or os.environ.get("HF_DATASETS_OFFLINE", "0") not in ("0", "", "false"):
+        return None  # offline mode: `datasets` answers from its cache at once, or fails at once
+    try:
+        socket.create_connection(("huggingface.co", 443), timeout=timeout).close()
+        return None
+    except OSError as error:
+        return f"huggingface.co is unreachable ({error})"
+
+
+def _from_hub(splits: list[str]) -> dict[str, pd.DataFrame]:
+    global _hub_failure
+    if _hub_failure is None:
+        _hub_failure = _hub_reachable()
+    if _hub_failure:
+        raise ConnectionError(_hub_failure)
+    import datasets
+
+    try:
+        loaded = datasets.load_dataset(HUB_NAME)
+    except Exception as error:
+        _hub_failure = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        raise ConnectionError(_hub_failure) from None
+    return {split: loaded[split].to_pandas()[["text", "label"]] for split in splits}
+
+
+def load_frames(data_dir: str | Path | None = None, source: str | None = None,
+                splits: tuple[str, ...] = ("train", "test")) -> tuple[dict[str, pd.DataFrame], str]:
+    """The raw splits as DataFrames and a description of where they came from."""
+    splits = list(splits)
+    if source not in (None, "local", "hub", "sample"):
+        raise ValueError(f"source must be 'local', 'hub' or 'sample', not {source!r}")
+    folder = data_dir or os.environ.get("IMDB_DATA_DIR")
+    tried = []
+    if source == "local" or (source is None and folder):
+        if not folder:
+            raise DataError("source='local' needs a folder: pass data_dir or set IMDB_DATA_DIR")
+        folder = Path(folder).expanduser()
+        return _from_folder(folder, splits), f"local folder {folder}"
+    if source in (None, "hub"):
+        try:
+            return _from_hub(splits), f"Hugging Face hub ({HUB_NAME})"
+        except ConnectionError as error:
+            if source == "hub":
+                raise DataError(f"could not load {HUB_NAME} from the Hugging Face hub: {error}") from None
+            tried.append(f"the Hugging Face hub ({error})")
+    if "unsupervised" in splits:
+        raise DataError("the bundled sample has no unsupervised split: point IMDB_DATA_DIR at the full data")
+    frames = _from_folder(SAMPLE_DIR, splits)
+    if tried:
+        _say_once(
+            f"Could not load the full IMDB data: tried {'; '.join(tried)}.\n"
+            f"Using the small sample bundled with the course instead ({len(frames['train']):,} train and "
+            f"{len(frames['test']):,} test reviews): fine for learning the steps, not for real accuracy.\n"
+            "For the full data, go online, or download it once and set IMDB_DATA_DIR to the folder of "
+            "parquet files (or pass data_dir=...)."
+        )
+    return frames, "bundled sample"
+
+
+def load_imdb(data_dir: str | Path | None = None, source: str | None = None, val_fraction: float = 0.1,
+              seed: int = 42, unsupervised: bool = False):
+    """IMDB as a ``datasets.DatasetDict``: train, validation, test (and unsupervised on request)."""
+    import datasets
+
+    splits = ("train", "test", "unsupervised") if unsupervised else ("train", "test")
+    frames, where = load_frames(data_dir, source, splits)
+    columns = {"text": datasets.Value("string"), "label": datasets.ClassLabel(names=["neg", "pos"])}
+    if all("rating" in frames[s].columns for s in ("train", "test")):
+        columns["rating"] = datasets.Value("int64")
+    else:
+        frames = {name: frame[["text", "label"]] if name != "unsupervised" else frame for name, frame in frames.items()}
+    features = datasets.Features(columns)
+    train = datasets.Dataset.from_pandas(frames["train"], features=features, preserve_index=False)
+    parts = train.train_test_split(test_size=val_fraction, seed=seed, stratify_by_column="label")
+    result = datasets.DatasetDict(
+        train=parts["train"], validation=parts["test"],
+        test=datasets.Dataset.from_pandas(frames["test"], features=features, preserve_index=False),
+    )
+    if unsupervised:
+        result["unsupervised"] = datasets.Dataset.from_pandas(frames["unsupervised"], preserve_index=False)
+    result.source = where
+    return result
+
+
+def subsample(dataset, n: int | None, seed: int = 0):
+    """A balanced, seeded subset of ``n`` reviews (the whole split when n is None or too large)."""
+    if n is None or n >= len(dataset):
+        return dataset
+    return dataset.train_test_split(train_size=n, seed=seed, stratify_by_column="label")["train"]

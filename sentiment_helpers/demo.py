@@ -1,0 +1,84 @@
+"""The ipywidgets prediction demo: a text area, example reviews, an Analyze button, a probability chart.
+
+The logic lives here (not in notebook 06) so a test can build the demo, type a review, click the
+button and check what it shows. Inference runs on click, never per keystroke.
+"""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from . import plots
+from .predict import Prediction, SentimentPredictor
+
+EXAMPLES = {
+    "A rave": "One of the best films I have seen in years. The acting is superb and the story moved me to tears.",
+    "A pan": "A boring, predictable mess. The dialogue is awful and I wanted to leave after twenty minutes.",
+    "Negation": "Not bad at all. I expected to hate it, but I loved it.",
+    "Mixed": "Great cast and beautiful photography, but the plot is thin and the ending falls flat.",
+    "Sarcasm": "Oh great, another two hours of my life I will never get back. Brilliant.",
+}
+
+
+class SentimentDemo:
+    def __init__(self, predictor: SentimentPredictor, examples: dict[str, str] | None = None,
+                 show_chart: bool = True):
+        self.predictor, self.show_chart = predictor, show_chart
+        self.last_result: Prediction | None = None
+        self.last_error: str | None = None
+        self.text = widgets.Textarea(placeholder="Type or paste a movie review, then click Analyze",
+                                     layout=widgets.Layout(width="100%", height="120px"))
+        options = [("Choose an example review...", "")] + [(name, text) for name, text in (examples or EXAMPLES).items()]
+        self.examples = widgets.Dropdown(options=options, layout=widgets.Layout(width="50%"))
+        self.button = widgets.Button(description="Analyze", button_style="primary", icon="search")
+        self.status = widgets.HTML(value="")
+        self.output = widgets.Output()
+        self.examples.observe(self._use_example, names="value")
+        self.button.on_click(self.analyze)
+
+    def _use_example(self, change: dict) -> None:
+        if change["new"]:
+            self.text.value = change["new"]
+
+    def _show(self, message: str, colour: str = "black") -> None:
+        self.status.value = f'<span style="color:{colour}">{message}</span>'
+
+    def analyze(self, _button: widgets.Button | None = None) -> Prediction | None:
+        """What the Analyze button does; errors are shown in the demo, never swallowed."""
+        self.last_result, self.last_error = None, None
+        try:
+            result = self.predictor.predict_sentiment(self.text.value)
+        except ValueError as error:  # empty text: a hint, not a fake prediction
+            self.last_error = str(error)
+            self._show(f"Hint: {html.escape(str(error))}", "#8a6d3b")
+            self.output.clear_output()
+            return None
+        except Exception as error:  # anything else: tell the user what happened
+            self.last_error = f"{type(error).__name__}: {error}"
+            self._show(f"Something went wrong: {html.escape(self.last_error)}", "#a94442")
+            self.output.clear_output()
+            return None
+        self.last_result = result
+        read = min(result.n_tokens, self.predictor.max_len)
+        known = f"{result.n_known} of {read} words known to the model"
+        if result.n_known == 0:
+            known = "none of these words is in the model's vocabulary, so this is a guess"
+        cut = f"; read only the first {self.predictor.max_len} tokens" if result.truncated else ""
+        colour = "#3c763d" if result.label == "positive" else "#a94442"
+        self._show(f"<b>{result.label.capitalize()}</b> ({result.confidence:.1%} confident) &middot; {known}{cut}", colour)
+        if self.show_chart:
+            with self.output:
+                self.output.clear_output(wait=True)
+                figure = plots.probability_bars(result.p_positive)
+                display(figure)
+                plt.close(figure)
+        return result
+
+    def widget(self) -> widgets.VBox:
+        return widgets.VBox([self.examples, self.text, self.button, self.status, self.output])
+
+    def _ipython_display_(self) -> None:
+        display(self.widget())

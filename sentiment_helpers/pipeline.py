@@ -1,0 +1,154 @@
+"""The whole job in one place, for the command line and for notebooks that need a model:
+load -> vocabulary -> encode -> train -> evaluate on test -> save checkpoint and metrics."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from . import batching, checkpoint, data, evaluate, train
+from .device import pick_device
+from .model import SentimentLSTM
+from .profiles import Profile, get_profile
+from .text import tokenize
+from .vocab import Vocab
+
+CHECKPOINT_NAME = "sentiment_lstm.pt"
+
+
+@dataclass
+class PreparedData:
+    dataset: object  # datasets.DatasetDict after the profile's subsampling
+    source: str
+    vocab: Vocab
+    train: batching.EncodedReviews
+    validation: batching.EncodedReviews
+    test: batching.EncodedReviews
+
+
+def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int = 42) -> PreparedData:
+    """Load IMDB, cut it to the profile's size, build the vocabulary on train only, encode every split once."""
+    import datasets
+
+    full = data.load_imdb(data_dir, seed=seed)
+    dataset = datasets.DatasetDict(
+        train=data.subsample(full["train"], profile.n_train, seed),
+        validation=data.subsample(full["validation"], profile.n_val, seed),
+        test=data.subsample(full["test"], profile.n_test, seed),
+    )
+    train_tokens = [tokenize(text) for text in dataset["train"]["text"]]
+    vocab = Vocab.build(train_tokens, profile.max_vocab, profile.min_freq)
+    encode = lambda split: batching.encode_texts(dataset[split]["text"], dataset[split]["label"], vocab,
+                                                 profile.max_len, profile.truncation)
+    return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"))
+
+
+def build_model(profile: Profile, vocab: Vocab) -> SentimentLSTM:
+    return SentimentLSTM(profile.model, vocab_size=len(vocab))
+
+
+def describe_run(profile: Profile, prepared: PreparedData) -> str:
+    return (f"profile '{profile.name}' ({profile.description}) | data: {prepared.source} | "
+            f"{len(prepared.train):,} train / {len(prepared.validation):,} validation / {len(prepared.test):,} test reviews")
+
+
+def library_versions() -> dict:
+    import datasets
+    return {"python": platform.python_version(), "torch": str(torch.__version__), "datasets": str(datasets.__version__)}
+
+
+def checkpoint_saver(path: Path, profile: Profile, prepared: PreparedData, seed: int, device: torch.device):
+    """A ``fit(on_best=...)`` callback that saves the best model so far, with what it was trained on."""
+    metadata = {"profile": profile.name, "profile_settings": profile.to_dict(), "data_source": prepared.source,
+                "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
+                "seed": seed, "device": device.type, "versions": library_versions()}
+
+    def save_best(model: SentimentLSTM, record: dict) -> None:
+        checkpoint.save_checkpoint(path, model, prepared.vocab, profile.max_len, profile.truncation,
+                                   {**metadata, "best_epoch": record["epoch"], "val_accuracy": record["val_accuracy"],
+                                    "saved": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
+    return save_best
+
+
+def default_checkpoint_path() -> Path:
+    return checkpoint.default_artifacts_dir() / CHECKPOINT_NAME
+
+
+def ensure_checkpoint(path: str | Path | None = None, data_dir: str | Path | None = None) -> Path:
+    """The trained checkpoint if it exists; otherwise say so and train a smoke model, so a lesson can go on."""
+    path = Path(path) if path else default_checkpoint_path()
+    if path.is_file():
+        return path
+    fallback = path.parent / "smoke-fallback"
+    print(f"No trained model at {path}. Run notebook 04 (or `python -m sentiment_helpers train`) for the real one.\n"
+          f"So that this notebook can run now, training a small 'smoke' model into {fallback} "
+          "(a minute at most; its accuracy means nothing).", file=sys.stderr)
+    if (fallback / CHECKPOINT_NAME).is_file():
+        return fallback / CHECKPOINT_NAME
+    return run_training("smoke", data_dir, fallback, progress=False).checkpoint_path
+
+
+def held_out_test_split(bundle: checkpoint.Checkpoint, data_dir: str | Path | None = None):
+    """The test reviews a checkpoint was evaluated on: same data, same profile subset, same seed."""
+    meta = bundle.metadata
+    full = data.load_imdb(data_dir, seed=meta.get("seed", 42))
+    if meta.get("data_source") and meta["data_source"] != full.source:
+        print(f"Note: the model was trained on {meta['data_source']}; evaluating on {full.source}.", file=sys.stderr)
+    n_test = meta.get("profile_settings", {}).get("n_test")
+    return data.subsample(full["test"], n_test, meta.get("seed", 42))
+
+
+@dataclass
+class RunResult:
+    checkpoint_path: Path
+    metrics: dict
+    fit: train.TrainResult
+    evaluation: evaluate.Evaluation
+
+
+def run_training(profile_name: str | Profile | None = None, data_dir: str | Path | None = None, out: str | Path | None = None,
+                 seed: int = 42, epochs: int | None = None, device: str | None = None,
+                 progress: bool = True) -> RunResult:
+    """Train the profile's model, keep the best epoch by validation accuracy, report test accuracy once."""
+    profile = profile_name if isinstance(profile_name, Profile) else get_profile(profile_name)
+    if epochs is not None:
+        profile = profile.with_changes(epochs=epochs)
+    out = Path(out) if out else checkpoint.default_artifacts_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    train.set_seed(seed)
+    prepared = prepare_data(profile, data_dir, seed)
+    print(describe_run(profile, prepared), file=sys.stderr)
+    torch_device = pick_device(device)
+    model = build_model(profile, prepared.vocab)
+    path = out / CHECKPOINT_NAME
+    save_best = checkpoint_saver(path, profile, prepared, seed, torch_device)
+    loader = lambda encoded, shuffle: batching.make_loader(encoded, profile.batch_size, shuffle=shuffle, seed=seed)
+    result = train.fit(model, loader(prepared.train, True), loader(prepared.validation, False), epochs=profile.epochs,
+                       lr=profile.lr, weight_decay=profile.weight_decay, schedule=profile.schedule, clip=profile.clip,
+                       device=torch_device, max_seconds=profile.max_train_seconds, on_best=save_best, progress=progress)
+    if result.best_state is None:
+        raise train.TrainingError(result.message or "training produced no validated model")
+    evaluation = evaluate.evaluate(model, loader(prepared.test, False), torch_device, progress=progress, desc="test")
+    metrics = {
+        "test_accuracy": evaluation.metrics["accuracy"], "val_accuracy": result.best_val_accuracy,
+        "test_metrics": evaluation.metrics, "profile": profile.name, "data_source": prepared.source,
+        "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
+        "epochs": profile.epochs, "epochs_run": len(result.history.epochs), "best_epoch": result.best_epoch,
+        "status": result.status, "train_seconds": result.seconds, "seconds": time.perf_counter() - start,
+        "seconds_per_epoch": [e["seconds"] for e in result.history.epochs], "seed": seed,
+        "device": torch_device.type, "versions": library_versions(),
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    final = checkpoint.load_checkpoint(path)  # re-save the best weights with the test metrics in the bundle
+    checkpoint.save_checkpoint(path, final.model, final.vocab, final.max_len, final.truncation,
+                               {**final.metadata, "metrics": metrics})
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    (out / "history.json").write_text(json.dumps({"steps": result.history.steps, "epochs": result.history.epochs}))
+    return RunResult(path, metrics, result, evaluation)

@@ -1,0 +1,79 @@
+"""Named run sizes, so one code path serves CI (seconds), a CPU laptop (minutes) and a GPU (the real thing).
+
+Pick one with ``get_profile("cpu")``; with no name, ``SENTIMENT_PROFILE`` decides, else ``full`` when
+a GPU is present and ``cpu`` otherwise.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, replace
+
+import torch
+
+from .model import ModelConfig
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    n_train: int | None  # reviews kept for training (after the validation split); None = all
+    n_val: int | None
+    n_test: int | None
+    model: ModelConfig
+    max_vocab: int = 10_000
+    min_freq: int = 5
+    max_len: int = 256
+    truncation: str = "head"  # "head": first max_len tokens; "head+tail": the start and the end
+    batch_size: int = 64
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    epochs: int = 5
+    schedule: str = "constant"  # or "onecycle"
+    clip: float = 1.0
+    max_train_seconds: float | None = None  # stop training (between batches) after this long
+
+    def with_changes(self, **changes) -> "Profile":
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+PROFILES: dict[str, Profile] = {
+    "smoke": Profile(
+        "smoke", "CI and a first try: a small model on 1,000 reviews, done in seconds. Its accuracy means nothing.",
+        n_train=800, n_val=200, n_test=400,
+        model=ModelConfig(embed_dim=32, hidden_dim=32, num_layers=1, dropout=0.2, pooling="maxmean"),
+        max_vocab=5_000, min_freq=2, max_len=128, batch_size=32, epochs=2, lr=3e-3,
+    ),
+    "cpu": Profile(
+        "cpu", "Workshop laptop: all training reviews, a one-layer BiLSTM (hidden 128), under 5 minutes on 2 CPU cores.",
+        n_train=None, n_val=None, n_test=None,
+        model=ModelConfig(embed_dim=128, hidden_dim=128, num_layers=1, dropout=0.3, pooling="maxmean"),
+        max_len=256, truncation="head+tail", batch_size=64, epochs=3, lr=3e-3, schedule="onecycle",
+        max_train_seconds=300,
+    ),
+    "full": Profile(
+        "full", "The course recipe on a GPU: the reference BiLSTM with max+mean pooling, head+tail truncation, "
+        "embedding dropout, weight decay and a one-cycle schedule.",
+        n_train=None, n_val=None, n_test=None,
+        model=ModelConfig(pooling="maxmean", embed_dropout=0.2),
+        max_len=400, truncation="head+tail", epochs=8, lr=2e-3, weight_decay=1e-2, schedule="onecycle",
+    ),
+    "reference": Profile(
+        "reference", "The original design: final states, first 256 tokens, Adam 1e-3, batch 64, 5 epochs.",
+        n_train=None, n_val=None, n_test=None, model=ModelConfig(),
+    ),
+}
+
+
+def default_profile_name() -> str:
+    return os.environ.get("SENTIMENT_PROFILE") or ("full" if torch.cuda.is_available() else "cpu")
+
+
+def get_profile(name: str | None = None) -> Profile:
+    name = name or default_profile_name()
+    if name not in PROFILES:
+        raise ValueError(f"unknown profile {name!r}: choose one of {', '.join(PROFILES)}")
+    return PROFILES[name]

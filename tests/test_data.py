@@ -1,0 +1,104 @@
+import time
+
+import pandas as pd
+import pytest
+
+from sentiment_helpers import data
+from sentiment_helpers.errors import DataError
+
+
+def test_local_folder_gives_full_splits_balanced(imdb_dir):
+    dataset = data.load_imdb(imdb_dir)
+    assert len(dataset["train"]) + len(dataset["validation"]) == 25_000
+    assert len(dataset["validation"]) == 2_500
+    assert len(dataset["test"]) == 25_000
+    for split in ("train", "validation", "test"):
+        labels = pd.Series(dataset[split]["label"])
+        assert labels.value_counts().to_dict() == {0: len(labels) // 2, 1: len(labels) // 2}
+    assert dataset.source.startswith("local folder")
+    assert dataset["train"].features["label"].names == ["neg", "pos"]
+
+
+def test_validation_split_is_seeded_and_disjoint():
+    a = data.load_imdb(data.SAMPLE_DIR, seed=1)
+    b = data.load_imdb(data.SAMPLE_DIR, seed=1)
+    assert a["validation"]["text"] == b["validation"]["text"]
+    assert not set(a["validation"]["text"]) & set(a["train"]["text"])
+
+
+def test_hugging_face_parquet_layout(tmp_path):
+    (tmp_path / "plain_text").mkdir()
+    frame = pd.DataFrame({"text": ["good film", "bad film"] * 10, "label": [1, 0] * 10})
+    frame.to_parquet(tmp_path / "plain_text" / "train-00000-of-00001.parquet")
+    frame.to_parquet(tmp_path / "plain_text" / "test-00000-of-00001.parquet")
+    dataset = data.load_imdb(tmp_path)
+    assert len(dataset["train"]) + len(dataset["validation"]) == 20 and len(dataset["test"]) == 20
+    assert "rating" not in dataset["train"].column_names
+
+
+def test_sample_fallback_when_hub_unreachable(monkeypatch, capsys):
+    monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(data, "_hub_failure", None)
+    monkeypatch.setattr(data, "_told", set())
+    start = time.perf_counter()
+    dataset = data.load_imdb()
+    assert time.perf_counter() - start < 20
+    assert dataset.source == "bundled sample"
+    assert len(dataset["train"]) + len(dataset["validation"]) == 1000 and len(dataset["test"]) == 1000
+    message = capsys.readouterr().err
+    assert "Could not load the full IMDB data" in message and "IMDB_DATA_DIR" in message
+    data.load_imdb()
+    assert "Could not load" not in capsys.readouterr().err  # said once
+
+
+def test_unreachable_hub_is_tried_once(monkeypatch):
+    monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("HF_DATASETS_OFFLINE", raising=False)
+    monkeypatch.setattr(data, "_hub_failure", None)
+    calls = []
+    monkeypatch.setattr(data, "_hub_reachable", lambda: calls.append(1) or "huggingface.co is unreachable (test)")
+    assert data.load_imdb().source == "bundled sample"
+    assert data.load_imdb().source == "bundled sample"
+    assert calls == [1]
+
+
+def test_sample_is_small_balanced_real_reviews():
+    train = pd.read_parquet(data.SAMPLE_DIR / "train.parquet")
+    assert len(train) == 1000 and train.label.value_counts().to_dict() == {0: 500, 1: 500}
+    size = sum(p.stat().st_size for p in data.SAMPLE_DIR.glob("*.parquet"))
+    assert size <= 2_000_000
+
+
+def _write(folder, split, frame):
+    frame.to_parquet(folder / f"{split}.parquet")
+
+
+@pytest.mark.parametrize("problem, frame, message", [
+    ("schema", pd.DataFrame({"review": ["x"], "label": [1]}), "missing column"),
+    ("labels", pd.DataFrame({"text": ["x", "y"], "label": [1, 2]}), "labels must be in"),
+    ("empty", pd.DataFrame({"text": pd.Series([], dtype=str), "label": pd.Series([], dtype=int)}), "empty"),
+    ("label type", pd.DataFrame({"text": ["x"], "label": ["pos"]}), "integers"),
+])
+def test_bad_local_folder_names_file_and_problem(tmp_path, problem, frame, message):
+    _write(tmp_path, "train", frame)
+    _write(tmp_path, "test", pd.DataFrame({"text": ["ok"], "label": [1]}))
+    with pytest.raises(DataError, match=message) as error:
+        data.load_imdb(tmp_path)
+    assert "train.parquet" in str(error.value)
+
+
+def test_missing_file_and_folder(tmp_path):
+    _write(tmp_path, "train", pd.DataFrame({"text": ["ok"], "label": [1]}))
+    with pytest.raises(DataError, match="no test.parquet"):
+        data.load_imdb(tmp_path)
+    with pytest.raises(DataError, match="no such data folder"):
+        data.load_imdb(tmp_path / "nope")
+
+
+def test_corrupt_parquet(tmp_path):
+    (tmp_path / "train.parquet").write_bytes(b"not parquet at all")
+    _write(tmp_path, "test", pd.DataFrame({"text": ["ok"], "label": [1]}))
+    with pytest.raises(DataError, match="train.parquet: not a readable parquet"):
+        data.load_imdb(tmp_path)

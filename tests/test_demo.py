@@ -1,0 +1,50 @@
+from sentiment_helpers.demo import EXAMPLES, SentimentDemo
+
+
+def test_click_analyses_the_text(predictor):
+    demo = SentimentDemo(predictor, show_chart=False)
+    demo.text.value = "A wonderful film, I loved it."
+    demo.button.click()
+    assert demo.last_result is not None and demo.last_error is None
+    assert demo.last_result.label.capitalize() in demo.status.value
+    assert "confident" in demo.status.value
+
+
+def test_typing_does_not_predict(predictor):
+    demo = SentimentDemo(predictor, show_chart=False)
+    demo.text.value = "some text"
+    assert demo.last_result is None and demo.status.value == ""
+
+
+def test_example_dropdown_fills_the_text(predictor):
+    demo = SentimentDemo(predictor, show_chart=False)
+    demo.examples.value = EXAMPLES["Negation"]
+    assert demo.text.value == EXAMPLES["Negation"]
+
+
+def test_empty_text_shows_a_hint(predictor):
+    demo = SentimentDemo(predictor, show_chart=False)
+    demo.text.value = "   "
+    demo.button.click()
+    assert demo.last_result is None and "Hint" in demo.status.value
+
+
+def test_unknown_words_are_flagged(predictor):
+    demo = SentimentDemo(predictor, show_chart=False)
+    demo.text.value = "qwzx vbnmq"
+    demo.button.click()
+    assert "guess" in demo.status.value
+
+
+def test_errors_in_the_callback_are_shown(predictor, monkeypatch):
+    demo = SentimentDemo(predictor, show_chart=False)
+    monkeypatch.setattr(predictor, "predict_sentiment", lambda text: 1 / 0)
+    demo.text.value = "fine"
+    demo.button.click()
+    assert "ZeroDivisionError" in demo.status.value and demo.last_error
+
+
+def test_chart_renders(predictor):
+    demo = SentimentDemo(predictor)
+    demo.text.value = "great"
+    assert demo.analyze() is not None

@@ -1,0 +1,70 @@
+import pytest
+import torch
+from torch import nn
+
+from sentiment_helpers.model import SentimentLSTM, count_parameters, lstm_direction_parameters, parameter_table
+
+
+def test_reference_model_has_3_648_257_parameters():
+    model = SentimentLSTM()
+    assert count_parameters(model) == 3_648_257
+    assert model.embedding.padding_idx == 0
+    assert model.fc.in_features == 512
+
+
+def test_parameter_table_matches_formula_and_pytorch():
+    table = parameter_table(SentimentLSTM())
+    assert (table.by_formula == table.by_pytorch).all()
+    assert table.iloc[-1].by_pytorch == 3_648_257
+    assert list(table.layer[1:5]) == ["lstm layer 0 forward", "lstm layer 0 backward",
+                                      "lstm layer 1 forward", "lstm layer 1 backward"]
+    assert lstm_direction_parameters(128, 256) == 395_264
+
+
+def test_same_count_as_a_torch_bidirectional_lstm():
+    ours = sum(count_parameters(layer) for layer in SentimentLSTM().lstm)
+    assert ours == count_parameters(nn.LSTM(128, 256, num_layers=2, bidirectional=True, dropout=0.5))
+
+
+def _batch(lengths, vocab_size=50, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    ids = torch.randint(2, vocab_size, (len(lengths), max(lengths)), generator=g)
+    for row, n in enumerate(lengths):
+        ids[row, n:] = 0
+    return ids, torch.tensor(lengths)
+
+
+@pytest.mark.parametrize("pooling", ["last", "maxmean"])
+def test_padding_invariance(pooling):
+    torch.manual_seed(0)
+    model = SentimentLSTM(vocab_size=50, embed_dim=16, hidden_dim=12, pooling=pooling).eval()
+    ids, lengths = _batch([7, 120, 64, 200])
+    with torch.no_grad():
+        together = model(ids, lengths)
+        alone = model(ids[:1, :7], lengths[:1])
+    assert torch.allclose(alone, together[:1], atol=1e-5)
+
+
+def test_equals_packed_torch_bilstm_final_states():
+    """Our per-direction layers compute exactly what nn.LSTM(bidirectional) computes on packed input."""
+    torch.manual_seed(0)
+    model = SentimentLSTM(vocab_size=50, embed_dim=16, hidden_dim=12).eval()
+    reference = nn.LSTM(16, 12, num_layers=2, bidirectional=True, batch_first=True).eval()
+    for i, layer in enumerate(model.lstm):
+        for lstm, suffix in ((layer.forward_lstm, ""), (layer.backward_lstm, "_reverse")):
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                getattr(lstm, f"{name}_l0").data.copy_(getattr(reference, f"{name}_l{i}{suffix}"))
+    ids, lengths = _batch([9, 30, 4])
+    with torch.no_grad():
+        packed = nn.utils.rnn.pack_padded_sequence(model.embedding(ids), lengths, batch_first=True, enforce_sorted=False)
+        _, (hidden, _) = reference(packed)
+        expected = model.fc(torch.cat([hidden[-2], hidden[-1]], dim=-1)).squeeze(-1)
+        assert torch.allclose(model(ids, lengths), expected, atol=1e-5)
+
+
+def test_output_shape_and_bad_pooling():
+    model = SentimentLSTM(vocab_size=50, embed_dim=8, hidden_dim=4, num_layers=1, pooling="maxmean")
+    ids, lengths = _batch([3, 5])
+    assert model(ids, lengths).shape == (2,)
+    with pytest.raises(ValueError, match="pooling"):
+        SentimentLSTM(pooling="attention")

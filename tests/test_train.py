@@ -1,0 +1,112 @@
+import pytest
+import torch
+
+from sentiment_helpers import batching, data, pipeline, train
+from sentiment_helpers.errors import TrainingError
+from sentiment_helpers.model import SentimentLSTM
+from sentiment_helpers.profiles import get_profile
+from sentiment_helpers.text import tokenize
+from sentiment_helpers.vocab import Vocab
+
+
+@pytest.fixture(scope="module")
+def small_data():
+    """A few hundred real reviews from the bundled sample, encoded."""
+    dataset = data.load_imdb(data.SAMPLE_DIR)
+    texts, labels = dataset["train"]["text"][:400], dataset["train"]["label"][:400]
+    vocab = Vocab.build((tokenize(t) for t in texts), max_size=2000, min_freq=2)
+    encoded = batching.encode_texts(texts, labels, vocab, max_len=64)
+    return vocab, encoded
+
+
+def _model(vocab):
+    torch.manual_seed(0)
+    return SentimentLSTM(vocab_size=len(vocab), embed_dim=16, hidden_dim=16, num_layers=1, pooling="maxmean")
+
+
+def test_short_training_lowers_the_loss(small_data):
+    vocab, encoded = small_data
+    loader = batching.make_loader(encoded, 32, shuffle=True)
+    result = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), epochs=4, lr=5e-3,
+                       device=torch.device("cpu"), progress=False)
+    epochs = result.history.epochs_frame()
+    assert result.status == "completed" and len(epochs) == 4
+    assert epochs.train_loss.iloc[-1] < epochs.train_loss.iloc[0] - 0.05
+    assert len(result.history.steps) == 4 * len(loader)
+    assert result.best_val_accuracy == epochs.val_accuracy.max()
+
+
+class ExplodingModel(SentimentLSTM):
+    """Returns NaN logits from the `after`-th call on."""
+    def __init__(self, *args, after=3, error=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calls, self.after, self.error = 0, after, error
+
+    def forward(self, ids, lengths):
+        self.calls += 1
+        out = super().forward(ids, lengths)
+        if self.training and self.calls > self.after:
+            if self.error:
+                raise self.error
+            return out * float("nan")
+        return out
+
+
+def test_nan_loss_stops_with_hint_and_keeps_best(small_data, capsys):
+    vocab, encoded = small_data
+    loader = batching.make_loader(encoded, 64, shuffle=True)
+    model = ExplodingModel(vocab_size=len(vocab), embed_dim=8, hidden_dim=8, num_layers=1, after=len(loader) + 2)
+    best_calls = []
+    result = train.fit(model, loader, batching.make_loader(encoded, 64), epochs=3, device=torch.device("cpu"),
+                       on_best=lambda m, r: best_calls.append(r["epoch"]), progress=False)
+    assert result.status == "diverged"
+    assert "lower learning rate" in result.message and "lower learning rate" in capsys.readouterr().err
+    assert result.best_epoch == 1 and best_calls == [1]
+    for name, value in model.state_dict().items():  # the model holds the best (epoch 1) weights, not NaNs
+        assert torch.equal(value, result.best_state[name])
+
+
+def test_keyboard_interrupt_keeps_history_and_best(small_data):
+    vocab, encoded = small_data
+    loader = batching.make_loader(encoded, 64, shuffle=True)
+    model = ExplodingModel(vocab_size=len(vocab), embed_dim=8, hidden_dim=8, num_layers=1,
+                           after=len(loader) + 3, error=KeyboardInterrupt())
+    result = train.fit(model, loader, batching.make_loader(encoded, 64), epochs=5, device=torch.device("cpu"),
+                       progress=False)
+    assert result.status == "interrupted"
+    assert result.best_epoch == 1 and len(result.history.epochs) == 1
+    assert len(result.history.steps) == len(loader) + 3
+
+
+def test_out_of_memory_gives_advice(small_data):
+    vocab, encoded = small_data
+    model = ExplodingModel(vocab_size=len(vocab), embed_dim=8, hidden_dim=8, num_layers=1, after=0,
+                           error=torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2 GiB"))
+    with pytest.raises(TrainingError, match="smaller batch size"):
+        train.fit(model, batching.make_loader(encoded, 64), batching.make_loader(encoded, 64), epochs=1,
+                  device=torch.device("cpu"), progress=False)
+
+
+def test_same_seed_same_metrics_on_cpu(tmp_path):
+    first = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path / "a", seed=3, epochs=1, progress=False)
+    second = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path / "b", seed=3, epochs=1, progress=False)
+    assert first.metrics["test_metrics"] == second.metrics["test_metrics"]
+    assert first.fit.history.steps == second.fit.history.steps
+
+
+def test_time_limit_stops_and_validates(small_data):
+    vocab, encoded = small_data
+    result = train.fit(_model(vocab), batching.make_loader(encoded, 32, shuffle=True), batching.make_loader(encoded, 64),
+                       epochs=50, max_seconds=0.0, device=torch.device("cpu"), progress=False)
+    assert result.status == "time limit" and len(result.history.steps) == 1 and result.best_epoch == 1
+
+
+def test_profiles():
+    assert get_profile("reference").model.pooling == "last"
+    with pytest.raises(ValueError, match="unknown profile"):
+        get_profile("huge")
+
+
+def test_default_profile_follows_environment(monkeypatch):
+    monkeypatch.setenv("SENTIMENT_PROFILE", "smoke")
+    assert get_profile().name == "smoke"
