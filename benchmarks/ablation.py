@@ -1,0 +1,81 @@
+"""What each change of the course recipe buys: one training per variant, same data split, same seed.
+
+    python benchmarks/ablation.py --data-dir ../shared/data/imdb [--base cpu|full] [--only NAME ...]
+
+Each variant adds one change to the one above it, starting from the original design's recipe
+(final states, first 256 tokens, constant Adam 1e-3). The TF-IDF + logistic regression baseline is
+measured on the same split in the same run. Writes benchmarks/results/ablation-<base>.{json,md}.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sentiment_helpers import baseline, data, pipeline  # noqa: E402
+from sentiment_helpers.profiles import get_profile  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def variants(base_name: str) -> list[tuple[str, object]]:
+    base = get_profile(base_name)
+    original = base.with_changes(model=replace(base.model, pooling="last", embed_dropout=0.0), max_len=256,
+                                 truncation="head", schedule="constant", lr=1e-3, weight_decay=0.0, max_vocab=10_000,
+                                 min_freq=5, max_train_seconds=None)
+    steps = [("original recipe (final states, head 256, Adam 1e-3)", original)]
+    steps.append(("+ max+mean pooling over time", steps[-1][1].with_changes(model=replace(original.model, pooling="maxmean"))))
+    steps.append((f"+ one-cycle schedule, peak lr {base.lr:g}", steps[-1][1].with_changes(schedule="onecycle", lr=base.lr)))
+    steps.append(("+ head+tail truncation", steps[-1][1].with_changes(truncation="head+tail")))
+    steps.append((f"+ max length {base.max_len}", steps[-1][1].with_changes(max_len=base.max_len)))
+    steps.append((f"+ embedding dropout {base.model.embed_dropout:g}, weight decay {base.weight_decay:g}",
+                  steps[-1][1].with_changes(model=replace(steps[-1][1].model, embed_dropout=base.model.embed_dropout),
+                                            weight_decay=base.weight_decay)))
+    steps.append((f"= '{base_name}' profile as shipped", base.with_changes(max_train_seconds=None)))
+    return steps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--base", default="cpu", help="profile whose model size and final recipe are used")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--only", nargs="*", help="run only variants whose name contains one of these")
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    rows = []
+    dataset = data.load_imdb(args.data_dir, seed=args.seed)
+    result = baseline.train_baseline(dataset)
+    rows.append({"variant": "TF-IDF 1-2 grams + logistic regression (C=10)", "val_accuracy": result.validation.metrics["accuracy"],
+                 "test_accuracy": result.test.metrics["accuracy"], "train_seconds": result.fit_seconds, "epochs": None})
+    print(rows[-1], flush=True)
+    for name, profile in variants(args.base):
+        if args.only and not any(key in name for key in args.only):
+            continue
+        run = pipeline.run_training(profile, args.data_dir, RESULTS / "runs" / args.base, seed=args.seed, progress=False)
+        rows.append({"variant": name, "val_accuracy": run.metrics["val_accuracy"], "test_accuracy": run.metrics["test_accuracy"],
+                     "train_seconds": run.metrics["train_seconds"], "epochs": run.metrics["epochs_run"],
+                     "best_epoch": run.metrics["best_epoch"], "settings": profile.to_dict()})
+        print({k: v for k, v in rows[-1].items() if k != "settings"}, flush=True)
+    header = (f"Ablation on '{args.base}'-sized models, seed {args.seed}, data: {dataset.source}; "
+              f"{platform.processor() or platform.machine()}, {time.strftime('%Y-%m-%d')}\n\n"
+              "| variant | validation acc. | test acc. | training s | epochs (best) |\n|---|---|---|---|---|\n")
+    def row(r: dict) -> str:
+        epochs = f"{r['epochs']} ({r['best_epoch']})" if r.get("epochs") else "-"
+        return (f"| {r['variant']} | {r['val_accuracy']:.4f} | {r['test_accuracy']:.4f} | "
+                f"{r['train_seconds']:.0f} | {epochs} |")
+
+    lines = [row(r) for r in rows]
+    (RESULTS / f"ablation-{args.base}.md").write_text(header + "\n".join(lines) + "\n")
+    (RESULTS / f"ablation-{args.base}.json").write_text(json.dumps(rows, indent=2))
+    print(header + "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
