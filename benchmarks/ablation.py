@@ -18,6 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import torch  # noqa: E402
+
 from sentiment_helpers import baseline, data, pipeline  # noqa: E402
 from sentiment_helpers.profiles import get_profile  # noqa: E402
 
@@ -38,7 +40,8 @@ def variants(base_name: str) -> list[tuple[str, object]]:
                   steps[-1][1].with_changes(model=replace(steps[-1][1].model, embed_dropout=base.model.embed_dropout),
                                             weight_decay=base.weight_decay)))
     steps.append((f"= '{base_name}' profile as shipped", base.with_changes(max_train_seconds=None)))
-    return steps
+    # a step that changes nothing for this base profile (e.g. its max length is already 256) is not run twice
+    return [step for i, step in enumerate(steps) if i == 0 or step[1] != steps[i - 1][1]]
 
 
 def main() -> None:
@@ -51,30 +54,32 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     rows = []
     dataset = data.load_imdb(args.data_dir, seed=args.seed)
-    result = baseline.train_baseline(dataset)
-    rows.append({"variant": "TF-IDF 1-2 grams + logistic regression (C=10)", "val_accuracy": result.validation.metrics["accuracy"],
-                 "test_accuracy": result.test.metrics["accuracy"], "train_seconds": result.fit_seconds, "epochs": None})
-    print(rows[-1], flush=True)
-    for name, profile in variants(args.base):
-        if args.only and not any(key in name for key in args.only):
-            continue
-        run = pipeline.run_training(profile, args.data_dir, RESULTS / "runs" / args.base, seed=args.seed, progress=False)
-        rows.append({"variant": name, "val_accuracy": run.metrics["val_accuracy"], "test_accuracy": run.metrics["test_accuracy"],
-                     "train_seconds": run.metrics["train_seconds"], "epochs": run.metrics["epochs_run"],
-                     "best_epoch": run.metrics["best_epoch"], "settings": profile.to_dict()})
-        print({k: v for k, v in rows[-1].items() if k != "settings"}, flush=True)
     header = (f"Ablation on '{args.base}'-sized models, seed {args.seed}, data: {dataset.source}; "
-              f"{platform.processor() or platform.machine()}, {time.strftime('%Y-%m-%d')}\n\n"
+              f"{platform.machine()} CPU, {torch.get_num_threads()} torch thread(s), {time.strftime('%Y-%m-%d')}\n\n"
               "| variant | validation acc. | test acc. | training s | epochs (best) |\n|---|---|---|---|---|\n")
+
     def row(r: dict) -> str:
         epochs = f"{r['epochs']} ({r['best_epoch']})" if r.get("epochs") else "-"
         return (f"| {r['variant']} | {r['val_accuracy']:.4f} | {r['test_accuracy']:.4f} | "
                 f"{r['train_seconds']:.0f} | {epochs} |")
 
-    lines = [row(r) for r in rows]
-    (RESULTS / f"ablation-{args.base}.md").write_text(header + "\n".join(lines) + "\n")
-    (RESULTS / f"ablation-{args.base}.json").write_text(json.dumps(rows, indent=2))
-    print(header + "\n".join(lines))
+    def record(result: dict) -> None:  # written after every variant: an interrupted run keeps what it measured
+        rows.append(result)
+        print({k: v for k, v in result.items() if k != "settings"}, flush=True)
+        (RESULTS / f"ablation-{args.base}.md").write_text(header + "\n".join(map(row, rows)) + "\n")
+        (RESULTS / f"ablation-{args.base}.json").write_text(json.dumps(rows, indent=2))
+
+    result = baseline.train_baseline(dataset)
+    record({"variant": "TF-IDF 1-2 grams + logistic regression (C=10)", "val_accuracy": result.validation.metrics["accuracy"],
+            "test_accuracy": result.test.metrics["accuracy"], "train_seconds": result.fit_seconds, "epochs": None})
+    for name, profile in variants(args.base):
+        if args.only and not any(key in name for key in args.only):
+            continue
+        run = pipeline.run_training(profile, args.data_dir, RESULTS / "runs" / args.base, seed=args.seed, progress=False)
+        record({"variant": name, "val_accuracy": run.metrics["val_accuracy"], "test_accuracy": run.metrics["test_accuracy"],
+                "train_seconds": run.metrics["train_seconds"], "epochs": run.metrics["epochs_run"],
+                "best_epoch": run.metrics["best_epoch"], "settings": profile.to_dict()})
+    print(header + "\n".join(map(row, rows)))
 
 
 if __name__ == "__main__":

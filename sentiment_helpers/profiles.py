@@ -42,10 +42,10 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {
     "smoke": Profile(
-        "smoke", "CI and a first try: a small model on 1,000 reviews, done in seconds. Its accuracy means nothing.",
-        n_train=800, n_val=200, n_test=400,
+        "smoke", "CI and a first try: a small model on 2,000 reviews, done in seconds. Its accuracy means little.",
+        n_train=2000, n_val=200, n_test=400,
         model=ModelConfig(embed_dim=32, hidden_dim=32, num_layers=1, dropout=0.2, pooling="maxmean"),
-        max_vocab=5_000, min_freq=2, max_len=128, batch_size=32, epochs=2, lr=3e-3,
+        max_vocab=5_000, min_freq=2, max_len=128, batch_size=32, epochs=3, lr=5e-3,
     ),
     "cpu": Profile(
         "cpu", "Workshop laptop: all training reviews, a one-layer BiLSTM (hidden 128), under 5 minutes on 2 CPU cores.",

@@ -52,3 +52,10 @@ def test_exercise_checks(capsys):
     assert not exercises.check_head_tail(lambda ids, n: ids[:n])
     rate = lambda lists, vocab: sum(t not in vocab.stoi for ts in lists for t in ts) / sum(len(ts) for ts in lists)
     assert exercises.check_unknown_rate(rate)
+
+
+def test_unanswered_exercises_say_so(capsys):
+    assert not exercises.check_lstm_parameters(None)
+    assert not exercises.check_head_tail(None)
+    assert not exercises.check_precision_recall([[1, 1], [1, 1]], None, None)
+    assert capsys.readouterr().out.count("not answered yet") == 3

@@ -27,12 +27,12 @@ def _model(vocab):
 def test_short_training_lowers_the_loss(small_data):
     vocab, encoded = small_data
     loader = batching.make_loader(encoded, 32, shuffle=True)
-    result = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), epochs=4, lr=5e-3,
+    result = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), epochs=6, lr=1e-2,
                        device=torch.device("cpu"), progress=False)
     epochs = result.history.epochs_frame()
-    assert result.status == "completed" and len(epochs) == 4
-    assert epochs.train_loss.iloc[-1] < epochs.train_loss.iloc[0] - 0.05
-    assert len(result.history.steps) == 4 * len(loader)
+    assert result.status == "completed" and len(epochs) == 6
+    assert epochs.train_loss.iloc[-1] < epochs.train_loss.iloc[0] - 0.1
+    assert len(result.history.steps) == 6 * len(loader)
     assert result.best_val_accuracy == epochs.val_accuracy.max()
 
 
@@ -43,7 +43,7 @@ class ExplodingModel(SentimentLSTM):
         self.calls, self.after, self.error = 0, after, error
 
     def forward(self, ids, lengths):
-        self.calls += 1
+        self.calls += self.training  # count training steps only
         out = super().forward(ids, lengths)
         if self.training and self.calls > self.after:
             if self.error:
