@@ -79,8 +79,9 @@ class BucketBatchSampler(Sampler[list[int]]):
     """Batches of reviews of similar length, so little time goes into padding.
 
     Shuffled pools of ``batch_size * pool_batches`` reviews are sorted by length and cut into batches;
-    the batches are then shuffled, so every epoch sees a different order. Without shuffling the
-    whole split is sorted (fastest for evaluation).
+    the batches are then shuffled. The order depends only on ``seed`` and the epoch set by ``set_epoch``
+    (the training loop calls it), so peeking at a batch never changes a training run. Without
+    shuffling the whole split is sorted (fastest for evaluation).
     """
 
     def __init__(self, lengths: Sequence[int], batch_size: int, shuffle: bool = True, seed: int = 0,
@@ -88,9 +89,11 @@ class BucketBatchSampler(Sampler[list[int]]):
         self.lengths, self.batch_size, self.shuffle = list(lengths), batch_size, shuffle
         self.seed, self.pool_batches, self.epoch = seed, pool_batches, 0
 
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
     def __iter__(self) -> Iterator[list[int]]:
         rng = random.Random(self.seed + self.epoch)
-        self.epoch += 1
         order = list(range(len(self.lengths)))
         if not self.shuffle:
             order.sort(key=self.lengths.__getitem__)

@@ -86,6 +86,8 @@ def fit(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, *, e
     epoch_bar = tqdm(range(1, epochs + 1), desc="epochs", disable=not progress)
     try:
         for epoch in epoch_bar:
+            if hasattr(train_loader.batch_sampler, "set_epoch"):
+                train_loader.batch_sampler.set_epoch(epoch - 1)  # a new, reproducible order each epoch
             model.train()
             epoch_start, seen, loss_sum, correct = time.perf_counter(), 0, 0.0, 0
             batch_bar = tqdm(train_loader, desc=f"epoch {epoch}", leave=False, disable=not progress)

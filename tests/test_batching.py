@@ -34,7 +34,9 @@ def test_bucket_sampler_covers_every_review_once_with_similar_lengths():
     assert sorted(i for b in batches for i in b) == list(range(1000))
     spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in batches) / len(batches)
     assert spread < 40  # random batches would spread over ~180
-    assert list(sampler) != batches  # a new order every epoch
+    assert list(sampler) == batches  # iterating again (e.g. peeking at a batch) changes nothing...
+    sampler.set_epoch(1)
+    assert list(sampler) != batches  # ...a new epoch gives a new order
 
 
 def test_loader_index_restores_order():
