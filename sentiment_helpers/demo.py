@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython.display import display
 
-from . import plots
+from . import explain, plots
 from .predict import Prediction, SentimentPredictor
 
 EXAMPLES = {
@@ -34,10 +34,14 @@ class SentimentDemo:
         options = [("Choose an example review...", "")] + [(name, text) for name, text in (examples or EXAMPLES).items()]
         self.examples = widgets.Dropdown(options=options, layout=widgets.Layout(width="50%"))
         self.button = widgets.Button(description="Analyze", button_style="primary", icon="search")
+        self.why_button = widgets.Button(description="Why?", icon="question", disabled=True,
+                                         tooltip="highlight the words that pushed the prediction")
         self.status = widgets.HTML(value="")
+        self.explanation = widgets.HTML(value="")
         self.output = widgets.Output()
         self.examples.observe(self._use_example, names="value")
         self.button.on_click(self.analyze)
+        self.why_button.on_click(self.explain)
 
     def _use_example(self, change: dict) -> None:
         if change["new"]:
@@ -49,6 +53,7 @@ class SentimentDemo:
     def analyze(self, _button: widgets.Button | None = None) -> Prediction | None:
         """What the Analyze button does; errors are shown in the demo, never swallowed."""
         self.last_result, self.last_error = None, None
+        self.explanation.value, self.why_button.disabled = "", True
         try:
             result = self.predictor.predict_sentiment(self.text.value)
         except ValueError as error:  # empty text: a hint, not a fake prediction
@@ -61,7 +66,7 @@ class SentimentDemo:
             self._show(f"Something went wrong: {html.escape(self.last_error)}", "#a94442")
             self.output.clear_output()
             return None
-        self.last_result = result
+        self.last_result, self.why_button.disabled = result, False
         read = min(result.n_tokens, self.predictor.max_len)
         known = f"{result.n_known} of {read} words known to the model"
         if result.n_known == 0:
@@ -77,8 +82,22 @@ class SentimentDemo:
                 plt.close(figure)
         return result
 
+    def explain(self, _button: widgets.Button | None = None) -> explain.Explanation | None:
+        """The "Why?" view: the review with each word shaded by how much it moved the prediction."""
+        try:
+            explanation = explain.occlusion(self.predictor, self.text.value)
+        except Exception as error:
+            self.last_error = f"{type(error).__name__}: {error}"
+            self._show(f"Could not explain: {html.escape(self.last_error)}", "#a94442")
+            return None
+        legend = ('<div style="font-size:90%;color:#555">green: pushed towards positive, red: towards negative '
+                  "(the change in probability when the word is removed)</div>")
+        self.explanation.value = legend + explanation.to_html()
+        return explanation
+
     def widget(self) -> widgets.VBox:
-        return widgets.VBox([self.examples, self.text, self.button, self.status, self.output])
+        buttons = widgets.HBox([self.button, self.why_button])
+        return widgets.VBox([self.examples, self.text, buttons, self.status, self.output, self.explanation])
 
     def _ipython_display_(self) -> None:
         display(self.widget())

@@ -48,3 +48,16 @@ def test_chart_renders(predictor):
     demo = SentimentDemo(predictor)
     demo.text.value = "great"
     assert demo.analyze() is not None
+
+
+def test_why_view_highlights_words_after_an_analysis(predictor):
+    demo = SentimentDemo(predictor, show_chart=False)
+    assert demo.why_button.disabled  # nothing to explain yet
+    demo.text.value = "A wonderful film with a dull ending."
+    demo.button.click()
+    assert not demo.why_button.disabled
+    demo.why_button.click()
+    assert demo.explanation.value.count("<span") == 7 and "wonderful" in demo.explanation.value
+    demo.text.value = ""
+    demo.button.click()
+    assert demo.explanation.value == "" and demo.why_button.disabled
