@@ -36,6 +36,8 @@ def variants(base_name: str) -> list[tuple[str, object]]:
     steps.append((f"+ one-cycle schedule, peak lr {base.lr:g}", steps[-1][1].with_changes(schedule="onecycle", lr=base.lr)))
     steps.append(("+ head+tail truncation", steps[-1][1].with_changes(truncation="head+tail")))
     steps.append((f"+ max length {base.max_len}", steps[-1][1].with_changes(max_len=base.max_len)))
+    steps.append((f"+ vocabulary {base.max_vocab:,} words (min count {base.min_freq})",
+                  steps[-1][1].with_changes(max_vocab=base.max_vocab, min_freq=base.min_freq)))
     steps.append((f"+ embedding dropout {base.model.embed_dropout:g}, weight decay {base.weight_decay:g}",
                   steps[-1][1].with_changes(model=replace(steps[-1][1].model, embed_dropout=base.model.embed_dropout),
                                             weight_decay=base.weight_decay)))

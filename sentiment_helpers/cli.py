@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", default=None, help="output folder (default: artifacts/)")
     train.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
     train.add_argument("--epochs", type=int, default=None, help="number of epochs (default: the profile's)")
+    train.add_argument("--max-len", type=int, default=None, help="tokens read per review (default: the profile's)")
+    train.add_argument("--max-vocab", type=int, default=None, help="vocabulary size without <pad>/<unk> (default: the profile's)")
+    train.add_argument("--min-freq", type=int, default=None, help="minimum count of a vocabulary word (default: the profile's)")
     train.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
     train.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
@@ -40,7 +43,8 @@ def _train(args: argparse.Namespace) -> int:
     from .pipeline import run_training
 
     result = run_training(args.profile, args.data_dir, args.out, args.seed, args.epochs, args.device,
-                          progress=not args.no_progress)
+                          progress=not args.no_progress, max_len=args.max_len, max_vocab=args.max_vocab,
+                          min_freq=args.min_freq)
     m = result.metrics
     print(f"\nprofile {m['profile']} on {m['data_source']} ({m['n_train']:,} train / {m['n_val']:,} validation / "
           f"{m['n_test']:,} test reviews)")

@@ -114,11 +114,14 @@ class RunResult:
 
 def run_training(profile_name: str | Profile | None = None, data_dir: str | Path | None = None, out: str | Path | None = None,
                  seed: int = 42, epochs: int | None = None, device: str | None = None,
-                 progress: bool = True) -> RunResult:
-    """Train the profile's model, keep the best epoch by validation accuracy, report test accuracy once."""
+                 progress: bool = True, **changes) -> RunResult:
+    """Train the profile's model, keep the best epoch by validation accuracy, report test accuracy once.
+
+    ``changes`` override profile settings, e.g. ``max_len=400`` or ``max_vocab=25_000``."""
     profile = profile_name if isinstance(profile_name, Profile) else get_profile(profile_name)
-    if epochs is not None:
-        profile = profile.with_changes(epochs=epochs)
+    changes = {k: v for k, v in {"epochs": epochs, **changes}.items() if v is not None}
+    if changes:
+        profile = profile.with_changes(**changes)
     out = Path(out) if out else checkpoint.default_artifacts_dir()
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -143,7 +146,7 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
         "epochs": profile.epochs, "epochs_run": len(result.history.epochs), "best_epoch": result.best_epoch,
         "status": result.status, "train_seconds": result.seconds, "seconds": time.perf_counter() - start,
         "seconds_per_epoch": [e["seconds"] for e in result.history.epochs], "seed": seed,
-        "device": torch_device.type, "versions": library_versions(),
+        "device": torch_device.type, "versions": library_versions(), "profile_settings": profile.to_dict(),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
     final = checkpoint.load_checkpoint(path)  # re-save the best weights with the test metrics in the bundle

@@ -55,11 +55,12 @@ PROFILES: dict[str, Profile] = {
         max_train_seconds=300,
     ),
     "full": Profile(
-        "full", "The course recipe on a GPU: the reference BiLSTM with max+mean pooling, head+tail truncation, "
-        "embedding dropout, weight decay and a one-cycle schedule.",
+        "full", "The course recipe on a GPU: the reference BiLSTM with max+mean pooling, head+tail truncation to "
+        "400 tokens, a 25,000-word vocabulary, embedding dropout, weight decay and a one-cycle schedule.",
         n_train=None, n_val=None, n_test=None,
         model=ModelConfig(pooling="maxmean", embed_dropout=0.2),
-        max_len=400, truncation="head+tail", epochs=8, lr=2e-3, weight_decay=1e-2, schedule="onecycle",
+        max_vocab=25_000, min_freq=2, max_len=400, truncation="head+tail", epochs=8, lr=2e-3, weight_decay=1e-2,
+        schedule="onecycle",
     ),
     "reference": Profile(
         "reference", "The original design: final states, first 256 tokens, Adam 1e-3, batch 64, 5 epochs.",

@@ -41,6 +41,6 @@ def test_errors_are_one_line_and_non_zero(tmp_path):
 
 def test_help_documents_every_option():
     text = run("train", "--help").stdout
-    for option in ("--profile", "--data-dir", "--out", "--seed", "--epochs"):
+    for option in ("--profile", "--data-dir", "--out", "--seed", "--epochs", "--max-len", "--max-vocab"):
         assert option in text
     assert "--json" in run("predict", "--help").stdout
