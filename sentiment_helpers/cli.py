@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
     train.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
+    download = commands.add_parser("download", help="fetch IMDB from the Hugging Face hub into a parquet folder",
+                                   description="Writes train/test/unsupervised.parquet; then set IMDB_DATA_DIR to "
+                                               "that folder to work offline.")
+    download.add_argument("--out", required=True, help="folder to write the parquet files into")
+
     predict = commands.add_parser("predict", help="predict the sentiment of reviews given as arguments",
                                   description="Prints label and probabilities per text.")
     predict.add_argument("--checkpoint", required=True, help="checkpoint file written by `train`")
@@ -70,10 +75,20 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _download(args: argparse.Namespace) -> int:
+    from .data import download
+
+    rows = download(args.out)
+    print(f"wrote {', '.join(f'{split} ({n:,} reviews)' for split, n in rows.items())} to {args.out}")
+    print(f"use it offline with: export IMDB_DATA_DIR={args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    commands = {"train": _train, "predict": _predict, "download": _download}
     try:
-        return _train(args) if args.command == "train" else _predict(args)
+        return commands[args.command](args)
     except (CourseError, ValueError, TypeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

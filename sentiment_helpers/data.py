@@ -125,10 +125,23 @@ def load_frames(data_dir: str | Path | None = None, source: str | None = None,
             f"Could not load the full IMDB data: tried {'; '.join(tried)}.\n"
             f"Using the small sample bundled with the course instead ({len(frames['train']):,} train and "
             f"{len(frames['test']):,} test reviews): fine for learning the steps, not for real accuracy.\n"
-            "For the full data, go online, or download it once and set IMDB_DATA_DIR to the folder of "
-            "parquet files (or pass data_dir=...)."
+            "For the full data, go online, or download it once where there is a network "
+            "(`python -m sentiment_helpers download --out data/imdb`) and set IMDB_DATA_DIR=data/imdb."
         )
     return frames, "bundled sample"
+
+
+def download(out: str | Path) -> dict[str, int]:
+    """Fetch IMDB from the Hugging Face hub once and write the course's parquet layout into ``out``.
+
+    Afterwards ``IMDB_DATA_DIR=out`` (or ``data_dir=out``) works with no network. Returns rows per split.
+    """
+    frames, _ = load_frames(source="hub", splits=("train", "test", "unsupervised"))
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for split, frame in frames.items():
+        frame.to_parquet(out / f"{split}.parquet", index=False)
+    return {split: len(frame) for split, frame in frames.items()}
 
 
 def load_imdb(data_dir: str | Path | None = None, source: str | None = None, val_fraction: float = 0.1,

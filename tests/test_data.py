@@ -102,3 +102,19 @@ def test_corrupt_parquet(tmp_path):
     _write(tmp_path, "test", pd.DataFrame({"text": ["ok"], "label": [1]}))
     with pytest.raises(DataError, match="train.parquet: not a readable parquet"):
         data.load_imdb(tmp_path)
+
+
+def test_download_writes_a_folder_that_loads_offline(tmp_path, monkeypatch):
+    sample = {split: pd.read_parquet(data.SAMPLE_DIR / f"{split}.parquet")[["text", "label"]] for split in ("train", "test")}
+    sample["unsupervised"] = sample["train"].assign(label=-1)
+    monkeypatch.setattr(data, "_from_hub", lambda splits: {s: sample[s] for s in splits})
+    rows = data.download(tmp_path / "imdb")
+    assert rows == {"train": 1000, "test": 1000, "unsupervised": 1000}
+    dataset = data.load_imdb(tmp_path / "imdb", unsupervised=True)
+    assert len(dataset["test"]) == 1000 and len(dataset["unsupervised"]) == 1000
+
+
+def test_download_without_network_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "_hub_failure", "huggingface.co is unreachable (test)")
+    with pytest.raises(DataError, match="could not load stanfordnlp/imdb"):
+        data.download(tmp_path)

@@ -72,3 +72,13 @@ def test_missing_checkpoint_trains_a_smoke_model_with_a_message(tmp_path, monkey
     message = capsys.readouterr().err
     assert "No trained model" in message and "notebook 04" in message
     assert pipeline.ensure_checkpoint(tmp_path / "sentiment_lstm.pt") == path  # reused, not retrained
+
+
+def test_colab_badges_and_setup_cells_point_at_the_same_repository():
+    readme = (ROOT / "README.md").read_text()
+    repos = set(re.findall(r"colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob", readme))
+    assert len(repos) == 1
+    (repo,) = repos
+    for path in ALL:
+        setup = next(source(c) for c in cells(path) if c["cell_type"] == "code")
+        assert f"git+https://github.com/{repo}" in setup, path.name
