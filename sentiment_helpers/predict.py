@@ -12,11 +12,11 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from .batching import encode_text
+from .batching import collate, encode_text
 from .checkpoint import Checkpoint, load_checkpoint
 from .device import prepare_cpu
 from .model import SentimentLSTM
-from .vocab import PAD_ID, UNK_ID, Vocab
+from .vocab import UNK_ID, Vocab
 
 
 @dataclass
@@ -62,11 +62,8 @@ class SentimentPredictor:
     @torch.inference_mode()
     def probabilities(self, encoded: list[list[int]]) -> list[float]:
         """P(positive) for already-encoded reviews (lists of ids), in one padded batch."""
-        lengths = torch.tensor([len(ids) for ids in encoded])
-        ids = torch.full((len(encoded), int(lengths.max())), PAD_ID, dtype=torch.long)
-        for row, review in enumerate(encoded):
-            ids[row, : len(review)] = torch.tensor(review)
-        logits = self.model(ids.to(self.device), lengths.to(self.device)).float()
+        batch = collate([(ids, 0, i) for i, ids in enumerate(encoded)])  # pad to the longest review
+        logits = self.model(batch["ids"].to(self.device), batch["lengths"].to(self.device)).float()
         return torch.sigmoid(logits).cpu().tolist()
 
     @staticmethod

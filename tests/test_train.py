@@ -110,3 +110,11 @@ def test_profiles():
 def test_default_profile_follows_environment(monkeypatch):
     monkeypatch.setenv("SENTIMENT_PROFILE", "smoke")
     assert get_profile().name == "smoke"
+
+
+def test_settings_can_be_overridden_per_run(tmp_path):
+    run = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=1, max_len=32, max_vocab=300, progress=False)
+    assert run.metrics["profile_settings"]["max_len"] == 32
+    from sentiment_helpers.checkpoint import load_checkpoint
+    bundle = load_checkpoint(run.checkpoint_path)
+    assert bundle.max_len == 32 and len(bundle.vocab) == 302
