@@ -9,7 +9,7 @@ on the same reviews, batch 64:
   denormals flushed on CPU, mixed precision where the device has it (bf16 on AVX512-BF16/AMX CPUs, fp16 on CUDA).
 Each path runs in its own process (flush-denormal is process-wide; peak memory is per process).
 Prints a table of training and evaluation reviews/s, single-review latency (median, p90), peak memory and
-the ratios; writes benchmarks/results/speed-<device>.{json,md}. Timings are never asserted in tests.
+the ratios; writes benchmarks/results/speed-<device>.{json,md} (speed-<device>-quick.* with --quick). Timings are never asserted in tests.
 """
 from __future__ import annotations
 
@@ -88,11 +88,9 @@ def measure(path: str, device_name: str, data_dir, train_batches: int, eval_revi
     loss_fn = torch.nn.BCEWithLogitsLoss()
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
 
-    def autocast():
-        return torch.autocast(device.type, dtype=dtype or torch.float32, enabled=dtype is not None)
 
     def step(batch):
-        with autocast():
+        with devices.autocast(device, dtype):
             logits = model(batch["ids"].to(device), batch["lengths"].to(device))
         loss = loss_fn(logits.float(), batch["labels"].to(device))
         optimizer.zero_grad()
@@ -118,7 +116,7 @@ def measure(path: str, device_name: str, data_dir, train_batches: int, eval_revi
     with torch.inference_mode():
         start = time.perf_counter()
         for batch in eval_loader:
-            with autocast():
+            with devices.autocast(device, dtype):
                 model(batch["ids"].to(device), batch["lengths"].to(device))
         sync()
     eval_rate = eval_reviews / (time.perf_counter() - start)
@@ -192,8 +190,9 @@ def main() -> None:
     lines += ["", f"Single-review latency of the `cpu` profile's model (the one a workshop laptop trains; float32, "
                   f"raw text in): median {median:.1f} ms, p90 {p90:.1f} ms."]
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"speed-{device}.md").write_text("\n".join(lines) + "\n")
-    (RESULTS / f"speed-{device}.json").write_text(json.dumps({"rows": rows, "ratios": ratios, "date": date}, indent=2))
+    name = f"speed-{device}{'-quick' if args.quick else ''}"  # a quick look never overwrites a full measurement
+    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / f"{name}.json").write_text(json.dumps({"rows": rows, "ratios": ratios, "date": date}, indent=2))
     print("\n".join(lines))
 
 

@@ -1,6 +1,7 @@
 """Where the model runs: CUDA, then Apple MPS, then the CPU (made fast with two switches)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -55,3 +56,8 @@ def autocast_dtype(device: torch.device, amp: bool | None = None) -> torch.dtype
     if device.type == "cpu" and cpu_has_bf16():
         return torch.bfloat16
     return None
+
+
+def autocast(device: torch.device, dtype: torch.dtype | None):
+    """Mixed precision in ``dtype`` on ``device``, or nothing at all when dtype is None (any device, MPS included)."""
+    return torch.autocast(device.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()

@@ -10,7 +10,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from .device import autocast_dtype
+from .device import autocast, autocast_dtype
 
 
 @torch.no_grad()
@@ -23,7 +23,7 @@ def predict_logits(model: nn.Module, loader: DataLoader, device: torch.device, a
     n = len(loader.dataset)
     logits, labels = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
     for batch in tqdm(loader, desc=desc, leave=False, disable=not progress):
-        with torch.autocast(device.type, dtype=dtype or torch.float32, enabled=dtype is not None):
+        with autocast(device, dtype):
             out = model(batch["ids"].to(device), batch["lengths"].to(device))
         logits[batch["index"].numpy()] = out.float().cpu().numpy()
         labels[batch["index"].numpy()] = batch["labels"].numpy()

@@ -18,7 +18,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from .device import autocast_dtype, pick_device, prepare_cpu
+from .device import autocast, autocast_dtype, pick_device, prepare_cpu
 from .errors import TrainingError
 from .evaluate import predict_logits, sigmoid
 
@@ -94,7 +94,7 @@ def fit(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, *, e
             for batch in batch_bar:
                 ids, lengths = batch["ids"].to(device), batch["lengths"].to(device)
                 labels = batch["labels"].to(device)
-                with torch.autocast(device.type, dtype=dtype or torch.float32, enabled=dtype is not None):
+                with autocast(device, dtype):
                     logits = model(ids, lengths)  # [B]
                 loss = loss_fn(logits.float(), labels)
                 if not torch.isfinite(loss):
