@@ -71,10 +71,8 @@ def main() -> None:
         (RESULTS / f"ablation-{args.base}.md").write_text(header + "\n".join(map(row, rows)) + "\n")
         (RESULTS / f"ablation-{args.base}.json").write_text(json.dumps(rows, indent=2))
 
-    base = get_profile(args.base)  # the baseline sees the same subsets as the BiLSTM variants
-    result = baseline.train_baseline({"train": data.subsample(dataset["train"], base.n_train, args.seed),
-                                      "validation": data.subsample(dataset["validation"], base.n_val, args.seed),
-                                      "test": data.subsample(dataset["test"], base.n_test, args.seed)})
+    # the baseline sees the same subsets as the BiLSTM variants
+    result = baseline.train_baseline(pipeline.profile_splits(dataset, get_profile(args.base), args.seed))
     record({"variant": "TF-IDF 1-2 grams + logistic regression (C=10)", "val_accuracy": result.validation.metrics["accuracy"],
             "test_accuracy": result.test.metrics["accuracy"], "train_seconds": result.fit_seconds, "epochs": None})
     for name, profile in variants(args.base):

@@ -13,7 +13,7 @@ import torch
 
 from .predict import SentimentPredictor, check_text
 from .text import tokenize
-from .vocab import PAD_ID
+from .vocab import UNK_ID
 
 
 @dataclass
@@ -59,7 +59,7 @@ def occlusion(predictor: SentimentPredictor, text: str, batch_size: int = 128) -
         p = predictor.predict_sentiment(text).p_positive
         return Explanation([], [], p)
     full = predictor.probabilities([ids])[0]
-    variants = [ids[:i] + ids[i + 1:] or [PAD_ID] for i in range(len(ids))]
+    variants = [ids[:i] + ids[i + 1:] or [UNK_ID] for i in range(len(ids))]  # as encode_text reads an empty review
     probabilities = []
     for start in range(0, len(variants), batch_size):
         probabilities += predictor.probabilities(variants[start: start + batch_size])

@@ -32,16 +32,18 @@ class PreparedData:
     test: batching.EncodedReviews
 
 
-def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int = 42) -> PreparedData:
-    """Load IMDB, cut it to the profile's size, build the vocabulary on train only, encode every split once."""
+def profile_splits(full, profile: Profile, seed: int = 42):
+    """The profile's balanced, seeded subsets of train, validation and test (every model and baseline uses these)."""
     import datasets
 
+    sizes = {"train": profile.n_train, "validation": profile.n_val, "test": profile.n_test}
+    return datasets.DatasetDict({split: data.subsample(full[split], n, seed) for split, n in sizes.items()})
+
+
+def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int = 42) -> PreparedData:
+    """Load IMDB, cut it to the profile's size, build the vocabulary on train only, encode every split once."""
     full = data.load_imdb(data_dir, seed=seed)
-    dataset = datasets.DatasetDict(
-        train=data.subsample(full["train"], profile.n_train, seed),
-        validation=data.subsample(full["validation"], profile.n_val, seed),
-        test=data.subsample(full["test"], profile.n_test, seed),
-    )
+    dataset = profile_splits(full, profile, seed)
     train_tokens = [tokenize(text) for text in dataset["train"]["text"]]
     vocab = Vocab.build(train_tokens, profile.max_vocab, profile.min_freq)
     encode = lambda split: batching.encode_texts(dataset[split]["text"], dataset[split]["label"], vocab,
@@ -102,6 +104,23 @@ def held_out_test_split(bundle: checkpoint.Checkpoint, data_dir: str | Path | No
         print(f"Note: the model was trained on {meta['data_source']}; evaluating on {full.source}.", file=sys.stderr)
     n_test = meta.get("profile_settings", {}).get("n_test")
     return data.subsample(full["test"], n_test, meta.get("seed", 42))
+
+
+@dataclass
+class CheckpointEvaluation:
+    test: object  # datasets.Dataset: the test reviews, in order
+    encoded: batching.EncodedReviews
+    evaluation: evaluate.Evaluation
+
+
+def evaluate_checkpoint(bundle: checkpoint.Checkpoint, device: torch.device | None = None,
+                        data_dir: str | Path | None = None, progress: bool = True) -> CheckpointEvaluation:
+    """Score a loaded checkpoint on the test reviews its run was meant for, encoded as it reads them."""
+    test = held_out_test_split(bundle, data_dir)
+    encoded = batching.encode_texts(test["text"], test["label"], bundle.vocab, bundle.max_len, bundle.truncation)
+    result = evaluate.evaluate(bundle.model, batching.make_loader(encoded, 256), device or pick_device(),
+                               progress=progress)
+    return CheckpointEvaluation(test, encoded, result)
 
 
 @dataclass

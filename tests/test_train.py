@@ -118,3 +118,20 @@ def test_settings_can_be_overridden_per_run(tmp_path):
     from sentiment_helpers.checkpoint import load_checkpoint
     bundle = load_checkpoint(run.checkpoint_path)
     assert bundle.max_len == 32 and len(bundle.vocab) == 302
+
+
+def test_evaluate_checkpoint_scores_the_runs_own_test_reviews(smoke_run):
+    from sentiment_helpers.checkpoint import load_checkpoint
+
+    scored = pipeline.evaluate_checkpoint(load_checkpoint(smoke_run.checkpoint_path), torch.device("cpu"),
+                                          data.SAMPLE_DIR, progress=False)
+    assert len(scored.test) == len(scored.encoded) == smoke_run.metrics["n_test"]
+    # same reviews, same model: the same accuracy as the run reported (up to a borderline bf16 flip)
+    assert abs(scored.evaluation.metrics["accuracy"] - smoke_run.metrics["test_accuracy"]) <= 2 / len(scored.test)
+
+
+def test_profile_splits_have_the_profiles_sizes():
+    full = data.load_imdb(data.SAMPLE_DIR)
+    splits = pipeline.profile_splits(full, get_profile("smoke").with_changes(n_train=300, n_val=None, n_test=100))
+    assert {k: len(v) for k, v in splits.items()} == {"train": 300, "validation": 100, "test": 100}
+    assert sum(splits["test"]["label"]) == 50  # balanced
