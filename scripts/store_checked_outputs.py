@@ -37,6 +37,7 @@ def store(path: Path) -> None:
         else:
             cell.execution_count = None
             cell.outputs = []
+    notebook.metadata.pop("widgets", None)  # progress-bar widget state: run-specific, not course content
     nbformat.write(notebook, path)
     print("stored", path.relative_to(ROOT))
 

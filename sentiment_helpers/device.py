@@ -37,7 +37,7 @@ def cpu_has_bf16() -> bool:
 
 
 def prepare_cpu() -> None:
-    """Flush denormal floats to zero: the LSTM backward pass hits them and runs ~8x slower otherwise."""
+    """Flush denormal floats to zero: the LSTM backward pass hits them and slows down many times over otherwise."""
     torch.set_flush_denormal(True)
 
 

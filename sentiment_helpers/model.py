@@ -6,7 +6,7 @@ Reference design: Embedding(10002, 128, pad 0) -> 2-layer BiLSTM (hidden 256, dr
 Each layer holds one LSTM per direction. The backward LSTM reads every review reversed
 *within its own length*, so the pads stay at the end for both directions: no state ever comes
 from padding, a review's logit does not depend on what it is batched with, and no
-``pack_padded_sequence`` is needed (packed training is ~10x slower on CPUs). The parameter
+``pack_padded_sequence`` is needed (PyTorch's packed LSTM training is much slower on CPUs). The parameter
 count is the same as ``nn.LSTM(..., bidirectional=True)``: 4*h*(in + h) + 8*h per direction.
 """
 from __future__ import annotations

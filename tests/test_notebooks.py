@@ -42,6 +42,11 @@ def test_outputs_are_stored_only_in_checked_cells(path):
             assert "NBVAL_CHECK_OUTPUT" in source(cell), source(cell)[:80]
 
 
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_no_widget_state_is_stored(path):
+    assert "widgets" not in json.loads(path.read_text())["metadata"]
+
+
 def test_parameter_count_is_a_checked_output():
     notebook = next(p for p in LESSONS if p.name.startswith("03_"))
     stored = [json.dumps(c["outputs"]) for c in cells(notebook) if "NBVAL_CHECK_OUTPUT" in source(c)]
