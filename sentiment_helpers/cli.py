@@ -18,7 +18,7 @@ def _parser() -> argparse.ArgumentParser:
                                 description="Runs the whole pipeline and writes the checkpoint, metrics.json and "
                                             "history.json into --out.")
     train.add_argument("--profile", choices=list(PROFILES), default=None,
-                       help="run size: " + "; ".join(f"{p.name}: {p.description}" for p in PROFILES.values())
+                       help="run size: " + " ".join(f"{p.name}: {p.description}" for p in PROFILES.values())
                             + f" (default here: {default_profile_name()}; SENTIMENT_PROFILE overrides)")
     train.add_argument("--data-dir", default=None, help="folder of IMDB parquet files (default: $IMDB_DATA_DIR, "
                                                        "else the Hugging Face hub, else the bundled sample)")
@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--max-len", type=int, default=None, help="tokens read per review (default: the profile's)")
     train.add_argument("--max-vocab", type=int, default=None, help="vocabulary size without <pad>/<unk> (default: the profile's)")
     train.add_argument("--min-freq", type=int, default=None, help="minimum count of a vocabulary word (default: the profile's)")
+    train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="override any other profile setting, repeatable: e.g. --set lr=2e-3 --set weight_decay=0.01 "
+                            "--set model.hidden_dim=256 --set max_train_seconds=none")
     train.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
     train.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
@@ -46,8 +49,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _train(args: argparse.Namespace) -> int:
     from .pipeline import run_training
+    from .profiles import apply_settings, get_profile
 
-    result = run_training(args.profile, args.data_dir, args.out, args.seed, args.epochs, args.device,
+    profile = apply_settings(get_profile(args.profile), args.set)
+    result = run_training(profile, args.data_dir, args.out, args.seed, args.epochs, args.device,
                           progress=not args.no_progress, max_len=args.max_len, max_vocab=args.max_vocab,
                           min_freq=args.min_freq)
     m = result.metrics

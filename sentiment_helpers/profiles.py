@@ -6,7 +6,7 @@ a GPU is present and ``cpu`` otherwise.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 
 import torch
 
@@ -78,3 +78,49 @@ def get_profile(name: str | None = None) -> Profile:
     if name not in PROFILES:
         raise ValueError(f"unknown profile {name!r}: choose one of {', '.join(PROFILES)}")
     return PROFILES[name]
+
+
+def _parse_value(key: str, text: str, current):
+    """``text`` as the type of the setting's current value; "none" for no value (e.g. no time cap)."""
+    text = text.strip()
+    if text.lower() in ("none", "null"):
+        return None
+    try:
+        if isinstance(current, bool):
+            return {"true": True, "false": False}[text.lower()]
+        if isinstance(current, int):
+            return int(text.replace("_", ""))
+        if isinstance(current, float):
+            return float(text)
+        if current is None:  # an optional count or cap: n_train, max_train_seconds, ...
+            try:
+                return int(text.replace("_", ""))
+            except ValueError:
+                return float(text)
+    except (KeyError, ValueError):
+        raise ValueError(f"--set {key}={text}: expected a value like {current!r}") from None
+    return text
+
+
+def apply_settings(profile: Profile, settings: list[str]) -> Profile:
+    """Override single settings from the command line: ``["lr=2e-3", "model.hidden_dim=256", "max_train_seconds=none"]``."""
+    changes, model_changes = {}, {}
+    for setting in settings:
+        key, sep, text = setting.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ValueError(f"--set expects KEY=VALUE (e.g. lr=2e-3 or model.hidden_dim=256), not {setting!r}")
+        if key.startswith("model."):
+            target, name, out = profile.model, key[len("model."):], model_changes
+            allowed = [f.name for f in fields(ModelConfig) if f.name != "vocab_size"]
+        else:
+            target, name, out = profile, key, changes
+            allowed = [f.name for f in fields(Profile) if f.name not in ("name", "description", "model")]
+        if name not in allowed:
+            prefix = "model." if target is profile.model else ""
+            raise ValueError(f"--set {key}: unknown setting; choose from " + ", ".join(prefix + a for a in allowed)
+                             + ("" if prefix else ", model.<name>"))
+        out[name] = _parse_value(key, text, getattr(target, name))
+    if model_changes:
+        changes["model"] = replace(profile.model, **model_changes)
+    return profile.with_changes(**changes) if changes else profile

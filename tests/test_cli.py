@@ -2,6 +2,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from sentiment_helpers import data
 
 
@@ -41,6 +43,32 @@ def test_errors_are_one_line_and_non_zero(tmp_path):
 
 def test_help_documents_every_option():
     text = run("train", "--help").stdout
-    for option in ("--profile", "--data-dir", "--out", "--seed", "--epochs", "--max-len", "--max-vocab"):
+    for option in ("--profile", "--data-dir", "--out", "--seed", "--epochs", "--max-len", "--max-vocab", "--set"):
         assert option in text
     assert "--json" in run("predict", "--help").stdout
+
+
+def test_set_overrides_profile_settings():
+    from sentiment_helpers.profiles import apply_settings, get_profile
+
+    cpu = get_profile("cpu")
+    changed = apply_settings(cpu, ["lr=2e-3", "model.hidden_dim=256", "max_train_seconds=none", "max_vocab=25_000",
+                                   "truncation=head", "n_train=1000"])
+    assert (changed.lr, changed.model.hidden_dim, changed.max_train_seconds) == (2e-3, 256, None)
+    assert (changed.max_vocab, changed.truncation, changed.n_train) == (25_000, "head", 1000)
+    assert changed.model.embed_dim == cpu.model.embed_dim and cpu.model.hidden_dim == 128  # the profile itself is untouched
+    assert apply_settings(cpu, []) == cpu
+
+
+@pytest.mark.parametrize("setting, message", [("lr", "KEY=VALUE"), ("learning_rate=1", "unknown setting"),
+                                              ("model.width=3", "unknown setting"), ("epochs=three", "expected a value")])
+def test_set_rejects_bad_settings(setting, message):
+    from sentiment_helpers.profiles import apply_settings, get_profile
+
+    with pytest.raises(ValueError, match=message):
+        apply_settings(get_profile("cpu"), [setting])
+
+
+def test_set_error_is_one_line(tmp_path):
+    result = run("train", "--profile", "smoke", "--set", "epochs=three", "--out", str(tmp_path))
+    assert result.returncode == 1 and result.stderr.strip().count("\n") == 0 and "epochs=three" in result.stderr
