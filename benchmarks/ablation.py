@@ -30,7 +30,7 @@ def variants(base_name: str) -> list[tuple[str, object]]:
     base = get_profile(base_name)
     original = base.with_changes(model=replace(base.model, pooling="last", embed_dropout=0.0), max_len=256,
                                  truncation="head", schedule="constant", lr=1e-3, weight_decay=0.0, max_vocab=10_000,
-                                 min_freq=5, max_train_seconds=None)
+                                 min_freq=5, max_train_seconds=None, patience=None)
     steps = [("original recipe (final states, head 256, Adam 1e-3)", original)]
     steps.append(("+ max+mean pooling over time", steps[-1][1].with_changes(model=replace(original.model, pooling="maxmean"))))
     steps.append((f"+ one-cycle schedule, peak lr {base.lr:g}", steps[-1][1].with_changes(schedule="onecycle", lr=base.lr)))
@@ -41,6 +41,8 @@ def variants(base_name: str) -> list[tuple[str, object]]:
     steps.append((f"+ embedding dropout {base.model.embed_dropout:g}, weight decay {base.weight_decay:g}",
                   steps[-1][1].with_changes(model=replace(steps[-1][1].model, embed_dropout=base.model.embed_dropout),
                                             weight_decay=base.weight_decay)))
+    if base.patience is not None:
+        steps.append((f"+ early stopping (patience {base.patience} epochs)", steps[-1][1].with_changes(patience=base.patience)))
     steps.append((f"= '{base_name}' profile as shipped", base.with_changes(max_train_seconds=None)))
     # a step that changes nothing for this base profile (e.g. its max length is already 256) is not run twice
     return [step for i, step in enumerate(steps) if i == 0 or step[1] != steps[i - 1][1]]

@@ -32,6 +32,7 @@ class Profile:
     schedule: str = "constant"  # or "onecycle"
     clip: float = 1.0
     max_train_seconds: float | None = None  # stop training (between batches) after this long
+    patience: int | None = None  # stop after this many epochs without a better validation accuracy
 
     def with_changes(self, **changes) -> "Profile":
         return replace(self, **changes)
@@ -56,11 +57,12 @@ PROFILES: dict[str, Profile] = {
     ),
     "full": Profile(
         "full", "The course recipe on a GPU: the reference BiLSTM with max+mean pooling, head+tail truncation to "
-        "400 tokens, a 25,000-word vocabulary, embedding dropout, weight decay and a one-cycle schedule.",
+        "400 tokens, a 25,000-word vocabulary, embedding dropout, weight decay, a one-cycle schedule over up to 8 epochs "
+        "and early stopping on validation.",
         n_train=None, n_val=None, n_test=None,
         model=ModelConfig(pooling="maxmean", embed_dropout=0.2),
         max_vocab=25_000, min_freq=2, max_len=400, truncation="head+tail", epochs=8, lr=2e-3, weight_decay=1e-2,
-        schedule="onecycle",
+        schedule="onecycle", patience=2,
     ),
     "reference": Profile(
         "reference", "The original design: final states, first 256 tokens, Adam 1e-3, batch 64, 5 epochs.",

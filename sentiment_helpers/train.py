@@ -44,7 +44,7 @@ class History:
 @dataclass
 class TrainResult:
     history: History
-    status: str  # "completed", "interrupted", "diverged" or "time limit"
+    status: str  # "completed", "early stop", "interrupted", "diverged" or "time limit"
     message: str
     best_epoch: int | None
     best_val_accuracy: float | None
@@ -68,9 +68,13 @@ def validate(model: nn.Module, loader: DataLoader, device: torch.device, amp: bo
 
 def fit(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, *, epochs: int = 5, lr: float = 1e-3,
         weight_decay: float = 0.0, schedule: str = "constant", clip: float = 1.0, device: torch.device | None = None,
-        amp: bool | None = None, max_seconds: float | None = None,
+        amp: bool | None = None, max_seconds: float | None = None, patience: int | None = None,
         on_best: Callable[[nn.Module, dict], None] | None = None, progress: bool = True) -> TrainResult:
-    """Train ``model`` and keep the weights with the best validation accuracy (never test accuracy)."""
+    """Train ``model`` and keep the weights with the best validation accuracy (never test accuracy).
+
+    ``patience``: stop once validation accuracy has not improved for this many epochs (None: run every epoch).
+    The learning-rate schedule still spans ``epochs``: the epochs that run are those of a full run, and only a
+    later epoch that might have done better is given up."""
     device = device or pick_device()
     if device.type == "cpu":
         prepare_cpu()
@@ -133,6 +137,11 @@ def fit(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, *, e
                             "state": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}}
                     if on_best:
                         on_best(model, record)
+                elif (patience is not None and epoch - best["epoch"] >= patience and epoch < epochs
+                      and status == "completed"):
+                    status = "early stop"
+                    message = (f"Stopped after epoch {epoch} of {epochs}: validation accuracy has not improved for "
+                               f"{patience} epochs (best {best['accuracy']:.4f}, epoch {best['epoch']}).")
             if status != "completed":
                 break
     except KeyboardInterrupt:

@@ -135,3 +135,28 @@ def test_profile_splits_have_the_profiles_sizes():
     splits = pipeline.profile_splits(full, get_profile("smoke").with_changes(n_train=300, n_val=None, n_test=100))
     assert {k: len(v) for k, v in splits.items()} == {"train": 300, "validation": 100, "test": 100}
     assert sum(splits["test"]["label"]) == 50  # balanced
+
+
+def test_patience_stops_when_validation_stops_improving(small_data, capsys):
+    vocab, encoded = small_data
+    loader = batching.make_loader(encoded, 64, shuffle=True)
+    # lr=0: the weights never change, so validation accuracy never beats epoch 1
+    result = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), epochs=6, lr=0.0, patience=2,
+                       device=torch.device("cpu"), progress=False)
+    assert result.status == "early stop" and len(result.history.epochs) == 3 and result.best_epoch == 1
+    assert "has not improved for 2 epochs" in capsys.readouterr().err
+    unlimited = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), epochs=4, lr=0.0,
+                          device=torch.device("cpu"), progress=False)
+    assert unlimited.status == "completed" and len(unlimited.history.epochs) == 4
+
+
+def test_full_profile_stops_early_and_the_ablation_starts_without_it():
+    import importlib.util
+    from pathlib import Path
+
+    assert get_profile("full").patience == 2 and get_profile("reference").patience is None
+    spec = importlib.util.spec_from_file_location("ablation", Path(__file__).parent.parent / "benchmarks" / "ablation.py")
+    ablation = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ablation)
+    ladder = ablation.variants("full")
+    assert ladder[0][1].patience is None and ladder[-1][1] == get_profile("full")
