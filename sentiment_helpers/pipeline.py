@@ -154,7 +154,8 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
     loader = lambda encoded, shuffle: batching.make_loader(encoded, profile.batch_size, shuffle=shuffle, seed=seed)
     result = train.fit(model, loader(prepared.train, True), loader(prepared.validation, False), epochs=profile.epochs,
                        lr=profile.lr, weight_decay=profile.weight_decay, schedule=profile.schedule, clip=profile.clip,
-                       device=torch_device, max_seconds=profile.max_train_seconds, patience=profile.patience, on_best=save_best, progress=progress)
+                       device=torch_device, max_seconds=profile.max_train_seconds, patience=profile.patience,
+                       on_best=save_best, progress=progress)
     if result.best_state is None:
         raise train.TrainingError(result.message or "training produced no validated model")
     evaluation = evaluate.evaluate(model, loader(prepared.test, False), torch_device, progress=progress, desc="test")

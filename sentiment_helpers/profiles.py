@@ -53,7 +53,7 @@ PROFILES: dict[str, Profile] = {
         n_train=None, n_val=None, n_test=None,
         model=ModelConfig(embed_dim=128, hidden_dim=128, num_layers=1, dropout=0.3, pooling="maxmean"),
         max_len=256, truncation="head+tail", batch_size=64, epochs=3, lr=3e-3, schedule="onecycle",
-        max_train_seconds=300,
+        max_train_seconds=300.0,
     ),
     "full": Profile(
         "full", "The course recipe on a GPU: the reference BiLSTM with max+mean pooling, head+tail truncation to "
@@ -100,7 +100,8 @@ def _parse_value(key: str, text: str, current):
             except ValueError:
                 return float(text)
     except (KeyError, ValueError):
-        raise ValueError(f"--set {key}={text}: expected a value like {current!r}") from None
+        expected = "a number or none" if current is None else f"a value like {current!r}"
+        raise ValueError(f"--set {key}={text}: expected {expected}") from None
     return text
 
 

@@ -61,7 +61,8 @@ def test_set_overrides_profile_settings():
 
 
 @pytest.mark.parametrize("setting, message", [("lr", "KEY=VALUE"), ("learning_rate=1", "unknown setting"),
-                                              ("model.width=3", "unknown setting"), ("epochs=three", "expected a value")])
+                                              ("model.width=3", "unknown setting"), ("epochs=three", "expected a value"),
+                                              ("n_train=many", "a number or none")])
 def test_set_rejects_bad_settings(setting, message):
     from sentiment_helpers.profiles import apply_settings, get_profile
 
