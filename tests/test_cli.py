@@ -73,3 +73,14 @@ def test_set_rejects_bad_settings(setting, message):
 def test_set_error_is_one_line(tmp_path):
     result = run("train", "--profile", "smoke", "--set", "epochs=three", "--out", str(tmp_path))
     assert result.returncode == 1 and result.stderr.strip().count("\n") == 0 and "epochs=three" in result.stderr
+
+
+def test_set_reaches_the_training_run(tmp_path):
+    # lr=0: validation never improves on epoch 1, so patience=1 must stop the 3-epoch run after epoch 2
+    out = tmp_path / "run"
+    trained = run("train", "--profile", "smoke", "--data-dir", str(data.SAMPLE_DIR), "--out", str(out), "--epochs", "3",
+                  "--set", "lr=0", "--set", "patience=1", "--set", "model.hidden_dim=8", "--no-progress")
+    assert trained.returncode == 0, trained.stderr
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["profile_settings"]["model"]["hidden_dim"] == 8 and metrics["profile_settings"]["lr"] == 0
+    assert metrics["status"] == "early stop" and metrics["epochs_run"] == 2

@@ -58,4 +58,10 @@ def test_unanswered_exercises_say_so(capsys):
     assert not exercises.check_lstm_parameters(None)
     assert not exercises.check_head_tail(None)
     assert not exercises.check_precision_recall([[1, 1], [1, 1]], None, None)
-    assert capsys.readouterr().out.count("not answered yet") == 3
+    # the exercise cells start with None; the check must say so before touching the data
+    assert not exercises.check_positive_share(None, None)
+    assert not exercises.check_longest_review(None, None)
+    assert not exercises.check_unknown_rate(None)
+    assert not exercises.check_steps_per_epoch(None)
+    assert not exercises.check_bigram_count(None)
+    assert capsys.readouterr().out.count("not answered yet") == 8
