@@ -124,10 +124,10 @@ def measure(path: str, device_name: str, data_dir, train_batches: int, eval_revi
     latencies = []
     if course:  # what a user of the course calls: raw text in, prediction out, on the CPU
         model_cpu = model.float().cpu()
-        predictor = SentimentPredictor(model_cpu, vocab, 256)
+        predictor = SentimentPredictor(model_cpu, vocab, 256, device="cpu")
         texts = raw_texts[:latency_reviews]  # the same reviews the reference path reads, as raw text
         latencies = _latencies(predictor, texts)
-        small = SentimentPredictor(SentimentLSTM(get_profile("cpu").model, vocab_size=len(vocab)), vocab, 256)
+        small = SentimentPredictor(SentimentLSTM(get_profile("cpu").model, vocab_size=len(vocab)), vocab, 256, device="cpu")
         small_times = _latencies(small, texts)
         extra = {"cpu_profile_model_latency_ms": [1000 * statistics.median(small_times),
                                                   1000 * statistics.quantiles(small_times, n=10)[-1]]}

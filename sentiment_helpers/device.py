@@ -26,6 +26,18 @@ def pick_device(prefer: str | None = None, verbose: bool = True) -> torch.device
     return torch.device("cpu")
 
 
+def place_model(model: torch.nn.Module, device: str | torch.device | None = None) -> torch.device:
+    """Put ``model`` on ``device`` (the best available one when None) and return that device.
+
+    Every function that runs a model calls this first and moves its inputs to the device it returns, so model
+    and inputs can never end up on two devices (a checkpoint loads on the CPU; the GPU is where it runs)."""
+    device = torch.device(device) if device is not None else pick_device(verbose=False)
+    model.to(device)
+    if device.type == "cpu":
+        prepare_cpu()
+    return device
+
+
 def cpu_has_bf16() -> bool:
     """True on CPUs with native bfloat16 arithmetic (AVX512-BF16 or AMX), where bf16 autocast pays off."""
     try:

@@ -10,13 +10,17 @@ from torch import nn
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from .device import autocast, autocast_dtype
+from .device import autocast, autocast_dtype, place_model
 
 
 @torch.no_grad()
-def predict_logits(model: nn.Module, loader: DataLoader, device: torch.device, amp: bool | None = None,
-                   progress: bool = False, desc: str = "predict") -> tuple[np.ndarray, np.ndarray]:
-    """Logits and labels for every review of the loader, in the split's original order."""
+def predict_logits(model: nn.Module, loader: DataLoader, device: torch.device | str | None = None,
+                   amp: bool | None = None, progress: bool = False,
+                   desc: str = "predict") -> tuple[np.ndarray, np.ndarray]:
+    """Logits and labels for every review of the loader, in the split's original order.
+
+    The model is moved to ``device`` (default: the best available) and every batch goes there too."""
+    device = place_model(model, device)
     was_training = model.training
     model.eval()
     dtype = autocast_dtype(device, amp)
@@ -66,7 +70,7 @@ def compute_metrics(y_true, p_positive, threshold: float = 0.5) -> Evaluation:
     return Evaluation(y_true, p_positive, {k: float(v) for k, v in values.items()}, confusion, report)
 
 
-def evaluate(model: nn.Module, loader: DataLoader, device: torch.device, amp: bool | None = None,
+def evaluate(model: nn.Module, loader: DataLoader, device: torch.device | str | None = None, amp: bool | None = None,
              progress: bool = True, desc: str = "evaluate") -> Evaluation:
     logits, labels = predict_logits(model, loader, device, amp, progress, desc)
     return compute_metrics(labels, sigmoid(logits))

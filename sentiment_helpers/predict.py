@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 from .batching import collate, encode_text
 from .checkpoint import Checkpoint, load_checkpoint
-from .device import prepare_cpu
+from .device import place_model
 from .model import SentimentLSTM
 from .vocab import UNK_ID, Vocab
 
@@ -41,18 +41,20 @@ def check_text(text: object) -> str:
 
 
 class SentimentPredictor:
-    """A trained model with its vocabulary, ready for raw text. Runs on the CPU unless told otherwise."""
+    """A trained model with its vocabulary, ready for raw text.
+
+    Runs on the GPU when there is one (explanations run the model once per word), else on the CPU;
+    ``device=`` chooses."""
 
     def __init__(self, model: SentimentLSTM, vocab: Vocab, max_len: int = 256, truncation: str = "head",
-                 device: str | torch.device = "cpu"):
-        self.device = torch.device(device)
-        if self.device.type == "cpu":
-            prepare_cpu()
-        self.model, self.vocab = model.to(self.device).eval(), vocab
+                 device: str | torch.device | None = None):
+        self.device = place_model(model, device)
+        self.model, self.vocab = model.eval(), vocab
         self.max_len, self.truncation = max_len, truncation
 
     @classmethod
-    def from_checkpoint(cls, path: str | Path | Checkpoint, device: str | torch.device = "cpu") -> "SentimentPredictor":
+    def from_checkpoint(cls, path: str | Path | Checkpoint,
+                        device: str | torch.device | None = None) -> "SentimentPredictor":
         bundle = path if isinstance(path, Checkpoint) else load_checkpoint(path)
         return cls(bundle.model, bundle.vocab, bundle.max_len, bundle.truncation, device)
 

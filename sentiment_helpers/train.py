@@ -18,7 +18,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from .device import autocast, autocast_dtype, pick_device, prepare_cpu
+from .device import autocast, autocast_dtype, pick_device, place_model
 from .errors import TrainingError
 from .evaluate import predict_logits, sigmoid
 
@@ -75,10 +75,7 @@ def fit(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, *, e
     ``patience``: stop once validation accuracy has not improved for this many epochs (None: run every epoch).
     The learning-rate schedule still spans ``epochs``: the epochs that run are those of a full run, and only a
     later epoch that might have done better is given up."""
-    device = device or pick_device()
-    if device.type == "cpu":
-        prepare_cpu()
-    model.to(device)
+    device = place_model(model, device or pick_device())
     dtype = autocast_dtype(device, amp)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = _scheduler(optimizer, schedule, lr, epochs * len(train_loader))
