@@ -61,3 +61,16 @@ def test_why_view_highlights_words_after_an_analysis(predictor):
     demo.text.value = ""
     demo.button.click()
     assert demo.explanation.value == "" and demo.why_button.disabled
+
+
+def test_the_ipywidgets_under_test_is_the_one_asked_for():
+    """CI runs this file again against Colab's ipywidgets 7.7.1 (.ci/colab-check); this proves it really did."""
+    import os
+
+    import ipywidgets
+    import pytest
+
+    expected = os.environ.get("COURSE_EXPECT_IPYWIDGETS")
+    if not expected:
+        pytest.skip("COURSE_EXPECT_IPYWIDGETS is not set (.ci/colab-check sets it to Colab's 7.7.1)")
+    assert ipywidgets.__version__ == expected

@@ -1,11 +1,17 @@
-"""conda cannot be installed on the maintainers' machine, so this test keeps environment.yml honest."""
+"""Install promises: environment.yml matches pyproject.toml, and the core install fits Colab as it is.
+
+conda cannot be installed on the maintainers' machine, so the first test keeps environment.yml honest.
+"""
 import re
 import tomllib
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 CONDA_NAMES = {"torch": "pytorch"}  # pip name -> conda-forge name where they differ
 
 
@@ -14,9 +20,18 @@ def _split(requirement: str) -> tuple[str, str]:
     return name.lower(), spec.replace(" ", "")
 
 
+def colab_preinstalled() -> dict[str, str]:
+    lines = (ROOT / "tests" / "colab-preinstalled.txt").read_text().splitlines()
+    pins = [line.split("==") for line in lines if line.strip() and not line.startswith("#")]
+    return {canonicalize_name(name): version for name, version in pins}
+
+
 def test_environment_yml_lists_the_same_packages_and_versions_as_pyproject():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pip_requirements = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"])
+    extras = PROJECT["optional-dependencies"]
+    pip_requirements = {}
+    for requirement in PROJECT["dependencies"] + extras["lab"] + extras["test"]:
+        name, spec = _split(requirement)
+        pip_requirements[name] = spec  # the `lab` extra's ipywidgets>=8 wins over the core's >=7.6
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda, pip_section = {}, []
     for entry in environment["dependencies"]:
@@ -29,3 +44,19 @@ def test_environment_yml_lists_the_same_packages_and_versions_as_pyproject():
     assert {k: v for k, v in conda.items() if k not in ("python", "pip")} == expected
     assert "conda-forge" in environment["channels"]
     assert pip_section == ["-e ."]
+
+
+def test_core_requirements_accept_what_colab_preinstalls():
+    colab = colab_preinstalled()
+    core = [Requirement(r) for r in PROJECT["dependencies"]]
+    checked = 0
+    for requirement in core:
+        name = canonicalize_name(requirement.name)
+        if name in colab:
+            checked += 1
+            assert requirement.specifier.contains(colab[name], prereleases=True), (
+                f"the core install would replace Colab's {name}=={colab[name]} ({requirement})")
+    assert checked >= 6  # torch, pandas, ipywidgets, datasets, ... are all core requirements
+    names = {canonicalize_name(r.name) for r in core}
+    assert "jupyterlab" not in names, "JupyterLab belongs to the `lab` extra: Colab brings its own front end"
+
