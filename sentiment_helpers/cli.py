@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 
+from .archive import ARCHIVE_URL
 from .errors import CourseError
 from .profiles import PROFILES, default_profile_name
 
@@ -34,10 +35,19 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
     train.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
-    download = commands.add_parser("download", help="fetch IMDB from the Hugging Face hub into a parquet folder",
-                                   description="Writes train/test/unsupervised.parquet; then set IMDB_DATA_DIR to "
-                                               "that folder to work offline.")
+    download = commands.add_parser(
+        "download", help="fetch IMDB (from the Hugging Face hub, or the original archive) into a parquet folder",
+        description="Writes train/test/unsupervised.parquet; then set IMDB_DATA_DIR to that folder to work offline. "
+                    "The hub's copy has no star ratings; --from-archive reads the original Stanford archive, "
+                    "which keeps them.",
+        epilog="examples:\n  python -m sentiment_helpers download --out data/imdb\n"
+               "  python -m sentiment_helpers download --out data/imdb --from-archive\n"
+               "  python -m sentiment_helpers download --out data/imdb --from-archive ~/Downloads/aclImdb_v1.tar.gz",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     download.add_argument("--out", required=True, help="folder to write the parquet files into")
+    download.add_argument("--from-archive", nargs="?", const=ARCHIVE_URL, default=None, metavar="PATH_OR_URL",
+                          help="read aclImdb_v1.tar.gz (a local path, or its unpacked aclImdb folder) instead of the "
+                               f"hub; with no value, download it once into --out from {ARCHIVE_URL} (about 80 MB)")
 
     predict = commands.add_parser("predict", help="predict the sentiment of reviews given as arguments",
                                   description="Prints label and probabilities per text.")
@@ -83,7 +93,7 @@ def _predict(args: argparse.Namespace) -> int:
 def _download(args: argparse.Namespace) -> int:
     from .data import download
 
-    rows = download(args.out)
+    rows = download(args.out, args.from_archive)
     print(f"wrote {', '.join(f'{split} ({n:,} reviews)' for split, n in rows.items())} to {args.out}")
     print(f"use it offline with: export IMDB_DATA_DIR={args.out}")
     return 0

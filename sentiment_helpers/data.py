@@ -1,4 +1,5 @@
-"""Loading IMDB: a local parquet folder, else the Hugging Face hub, else the sample bundled with the course.
+"""Loading IMDB: a local parquet folder (or the original archive), else the Hugging Face hub, else the sample
+bundled with the course.
 
 ``load_imdb()`` returns a ``DatasetDict`` with ``train``, ``validation`` (10% of the training reviews,
 stratified and seeded) and ``test``; columns ``text`` and ``label`` (0 = negative, 1 = positive).
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import archive
 from .errors import DataError
 
 HUB_NAME = "stanfordnlp/imdb"
@@ -65,6 +67,9 @@ def read_split(folder: Path, split: str) -> pd.DataFrame:
 
 
 def _from_folder(folder: Path, splits: list[str]) -> dict[str, pd.DataFrame]:
+    if archive.is_archive(folder):  # aclImdb_v1.tar.gz or its unpacked aclImdb/ folder: ratings included
+        frames = archive.read_archive(folder, tuple(splits))
+        return {split: frame[["text", "label", "rating"]] for split, frame in frames.items()}
     if not folder.is_dir():
         raise DataError(f"{folder}: no such data folder")
     return {split: read_split(folder, split) for split in splits}
@@ -109,7 +114,8 @@ def load_frames(data_dir: str | Path | None = None, source: str | None = None,
         if not folder:
             raise DataError("source='local' needs a folder: pass data_dir or set IMDB_DATA_DIR")
         folder = Path(folder).expanduser()
-        return _from_folder(folder, splits), f"local folder {folder}"
+        kind = "IMDB archive" if archive.is_archive(folder) else "local folder"
+        return _from_folder(folder, splits), f"{kind} {folder}"
     if source in (None, "hub"):
         try:
             return _from_hub(splits), f"Hugging Face hub ({HUB_NAME})"
@@ -131,13 +137,21 @@ def load_frames(data_dir: str | Path | None = None, source: str | None = None,
     return frames, "bundled sample"
 
 
-def download(out: str | Path) -> dict[str, int]:
-    """Fetch IMDB from the Hugging Face hub once and write the course's parquet layout into ``out``.
+def download(out: str | Path, from_archive: str | Path | None = None, progress: bool = True) -> dict[str, int]:
+    """Write IMDB in the course's parquet layout into ``out``; afterwards ``IMDB_DATA_DIR=out`` works offline.
 
-    Afterwards ``IMDB_DATA_DIR=out`` (or ``data_dir=out``) works with no network. Returns rows per split.
-    """
-    frames, _ = load_frames(source="hub", splits=("train", "test", "unsupervised"))
-    out = Path(out)
+    By default the reviews come from the Hugging Face hub (no star ratings). ``from_archive`` takes them from the
+    original Stanford archive instead, which keeps each review's rating: a path to ``aclImdb_v1.tar.gz`` (or its
+    unpacked folder), or a URL such as ``archive.ARCHIVE_URL``, downloaded once into ``out``. Returns rows per split."""
+    out = Path(out).expanduser()
+    splits = ("train", "test", "unsupervised")
+    if from_archive is None:
+        frames, _ = load_frames(source="hub", splits=splits)
+    else:
+        text = str(from_archive)
+        is_url = "://" in text
+        path = archive.fetch_archive(out, text, progress) if is_url else Path(text)
+        frames = archive.read_archive(path, splits, progress)
     out.mkdir(parents=True, exist_ok=True)
     for split, frame in frames.items():
         frame.to_parquet(out / f"{split}.parquet", index=False)
