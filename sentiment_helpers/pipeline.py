@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import platform
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from . import batching, checkpoint, data, evaluate, train
+from . import batching, checkpoint, colab, data, evaluate, train
 from .device import pick_device
 from .model import SentimentLSTM
 from .profiles import Profile, get_profile
@@ -83,10 +84,23 @@ def default_checkpoint_path() -> Path:
 
 
 def ensure_checkpoint(path: str | Path | None = None, data_dir: str | Path | None = None) -> Path:
-    """The trained checkpoint if it exists; otherwise say so and train a smoke model, so a lesson can go on."""
+    """The trained checkpoint if it exists; otherwise say so and train one, so that a lesson can go on.
+
+    In Colab, where every notebook runs on a machine of its own, that is a real model: the ``cpu`` profile
+    (or ``SENTIMENT_PROFILE``), saved where the checkpoint was expected. Elsewhere, where notebook 04 can simply
+    be run first, it is a seconds-sized smoke model, kept apart from the real checkpoint."""
     path = Path(path) if path else default_checkpoint_path()
     if path.is_file():
         return path
+    if colab.in_colab():
+        profile = get_profile(os.environ.get("SENTIMENT_PROFILE") or "cpu")
+        cap = f"at most {profile.max_train_seconds / 60:.0f} minutes of training (the profile's cap), " \
+            if profile.max_train_seconds else ""
+        print(f"No trained model at {path}. In Colab each notebook runs on a machine of its own, and this one has "
+              "none yet (notebook 04 keeps its model in Google Drive when you let it mount Drive; this notebook "
+              f"then finds it there).\nTraining the '{profile.name}' profile here and now so that this lesson works "
+              f"on a real model: {cap}plus loading the data. It is saved to {path}.", file=sys.stderr)
+        return run_training(profile, data_dir, path.parent).checkpoint_path
     fallback = path.parent / "smoke-fallback"
     print(f"No trained model at {path}. Run notebook 04 (or `python -m sentiment_helpers train`) for the real one.\n"
           f"So that this notebook can run now, training a small 'smoke' model into {fallback} "

@@ -1,0 +1,56 @@
+"""Colab, without Colab: the lessons carry the model from one notebook to the next through Google Drive."""
+import pytest
+
+from sentiment_helpers import checkpoint, colab, pipeline
+
+
+@pytest.fixture
+def in_colab(monkeypatch):
+    monkeypatch.setattr(colab, "in_colab", lambda: True)
+    monkeypatch.delenv("SENTIMENT_ARTIFACTS", raising=False)
+
+
+def test_outside_colab_nothing_is_mounted(monkeypatch):
+    monkeypatch.delenv("SENTIMENT_ARTIFACTS", raising=False)
+    assert not colab.in_colab()
+    assert colab.keep_artifacts_in_drive(mount=lambda where: pytest.fail("mounted outside Colab")) is None
+
+
+def test_drive_becomes_the_artifacts_folder(in_colab, tmp_path, capsys):
+    mounted = []
+    folder = tmp_path / "MyDrive" / "imdb-sentiment-course" / "artifacts"
+    assert colab.keep_artifacts_in_drive(folder, mount=mounted.append) == folder
+    assert mounted == [str(colab.DRIVE_MOUNT)] and folder.is_dir()
+    assert checkpoint.default_artifacts_dir() == folder  # so 04 saves there and 05/06 look there
+    assert pipeline.default_checkpoint_path() == folder / "sentiment_lstm.pt"
+    assert "Google Drive" in capsys.readouterr().out
+    # run again (or in the next notebook's same session): no second mount, same folder
+    assert colab.keep_artifacts_in_drive(folder, mount=mounted.append) == folder and len(mounted) == 1
+
+
+def test_a_refused_drive_says_what_it_means(in_colab, tmp_path, capsys):
+    def refuse(where):
+        raise ValueError("mount failed: the user did not allow access")
+
+    assert colab.keep_artifacts_in_drive(tmp_path / "drive", mount=refuse) is None
+    message = capsys.readouterr().err
+    assert "not mounted" in message and "will train its own" in message
+    assert checkpoint.default_artifacts_dir() != tmp_path / "drive"
+
+
+def test_no_checkpoint_in_colab_trains_the_cpu_profile_there(in_colab, tmp_path, monkeypatch, capsys):
+    calls = []
+
+    def fake_training(profile, data_dir, out, **kwargs):
+        calls.append((profile.name, out))
+        (out / "sentiment_lstm.pt").write_bytes(b"")
+        return type("Run", (), {"checkpoint_path": out / "sentiment_lstm.pt"})
+
+    monkeypatch.setattr(pipeline, "run_training", fake_training)
+    monkeypatch.delenv("SENTIMENT_PROFILE", raising=False)
+    path = pipeline.ensure_checkpoint(tmp_path / "sentiment_lstm.pt")
+    assert calls == [("cpu", tmp_path)] and path == tmp_path / "sentiment_lstm.pt"
+    message = capsys.readouterr().err
+    assert "Colab" in message and "'cpu' profile" in message and "5 minutes" in message
+    assert "smoke" not in message and "run notebook 04" not in message.lower()
+    assert pipeline.ensure_checkpoint(tmp_path / "sentiment_lstm.pt") == path and len(calls) == 1  # found next time
