@@ -1,10 +1,16 @@
 """pytest set-up shared by the unit tests and nbval."""
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("SENTIMENT_PROFILE", "smoke")  # notebooks under nbval: the seconds-sized run
+# The notebooks under test train and save models: into a folder of their own, never into artifacts/, where a
+# learner's trained (or handed-out) model lives. Each test session starts with no model at all.
+TEST_ARTIFACTS = tempfile.mkdtemp(prefix="course-test-artifacts-")
+os.environ["SENTIMENT_ARTIFACTS"] = TEST_ARTIFACTS
 
 
 def pytest_collectstart(collector):
@@ -12,3 +18,7 @@ def pytest_collectstart(collector):
     if getattr(collector, "skip_compare", None) is not None:
         collector.skip_compare += ("stderr", "text/html", "application/javascript",
                                    "application/vnd.jupyter.widget-view+json", "image/png")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(TEST_ARTIFACTS, ignore_errors=True)

@@ -7,15 +7,14 @@ from sentiment_helpers import data
 from sentiment_helpers.errors import DataError
 
 
-def test_local_folder_gives_full_splits_balanced(imdb_dir):
-    dataset = data.load_imdb(imdb_dir)
+def test_full_data_has_its_published_splits_balanced(full_imdb):
+    dataset = full_imdb
     assert len(dataset["train"]) + len(dataset["validation"]) == 25_000
     assert len(dataset["validation"]) == 2_500
     assert len(dataset["test"]) == 25_000
     for split in ("train", "validation", "test"):
         labels = pd.Series(dataset[split]["label"])
         assert labels.value_counts().to_dict() == {0: len(labels) // 2, 1: len(labels) // 2}
-    assert dataset.source.startswith("local folder")
     assert dataset["train"].features["label"].names == ["neg", "pos"]
 
 

@@ -53,11 +53,6 @@ def test_vocab_rejects_bad_lists():
         Vocab([PAD, UNK, "x", "x"])
 
 
-def test_full_training_vocabulary_has_10002_entries(imdb_dir):
-    import pandas as pd
-
-    from sentiment_helpers import data
-
-    dataset = data.load_imdb(imdb_dir)
-    vocab = Vocab.build(tokenize(t) for t in dataset["train"]["text"])
+def test_full_training_vocabulary_has_10002_entries(full_imdb):
+    vocab = Vocab.build(tokenize(t) for t in full_imdb["train"]["text"])
     assert len(vocab) == 10_002
