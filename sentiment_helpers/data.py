@@ -21,6 +21,12 @@ from .errors import DataError
 HUB_NAME = "stanfordnlp/imdb"
 SAMPLE_DIR = Path(__file__).parent / "sample_data"
 SPLIT_FILES = {"train": "train", "test": "test", "unsupervised": "unsupervised"}
+RATINGS_HINT = (
+    "This copy of the data has no star ratings: the Hugging Face hub's copy drops them. The original archive keeps "
+    "them. To get it: `python -m sentiment_helpers download --out data/imdb --from-archive` (downloads "
+    "aclImdb_v1.tar.gz from Stanford once, about 80 MB), then set IMDB_DATA_DIR=data/imdb and load the data again. "
+    "In Colab: `!python -m sentiment_helpers download --out /content/imdb --from-archive`, then "
+    "`os.environ['IMDB_DATA_DIR'] = '/content/imdb'`.")
 _hub_failure: str | None = None  # remembered, so a learner waits for an unreachable hub at most once
 _told: set[str] = set()
 

@@ -9,7 +9,7 @@ import html
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import display
+from IPython.display import HTML, display
 
 from . import explain, plots
 from .predict import Prediction, SentimentPredictor
@@ -94,6 +94,17 @@ class SentimentDemo:
                   "(the change in probability when the word is removed)</div>")
         self.explanation.value = legend + explanation.to_html()
         return explanation
+
+    def snapshot(self) -> None:
+        """Show what the demo shows now (the review, the verdict, the chart, the explanation) as plain outputs,
+        which stay visible where widgets cannot render, such as a notebook's preview on GitHub."""
+        display(HTML(f"<p><b>Review:</b> {html.escape(self.text.value)}</p><p>{self.status.value}</p>"))
+        if self.last_result is not None and self.show_chart:
+            figure = plots.probability_bars(self.last_result.p_positive)
+            display(figure)
+            plt.close(figure)
+        if self.explanation.value:
+            display(HTML(self.explanation.value))
 
     def widget(self) -> widgets.VBox:
         buttons = widgets.HBox([self.button, self.why_button])

@@ -74,3 +74,20 @@ def test_the_ipywidgets_under_test_is_the_one_asked_for():
     if not expected:
         pytest.skip("COURSE_EXPECT_IPYWIDGETS is not set (.ci/colab-check sets it to Colab's 7.7.1)")
     assert ipywidgets.__version__ == expected
+
+
+def test_snapshot_shows_the_current_view_as_plain_outputs(predictor, monkeypatch):
+    from sentiment_helpers import demo
+
+    shown = []
+    monkeypatch.setattr(demo, "display", shown.append)
+    app = SentimentDemo(predictor)
+    app.text.value = "A wonderful <b>film</b>."
+    app.button.click()
+    app.why_button.click()
+    shown.clear()  # the click drew into the live chart widget; the snapshot shows it again as plain outputs
+    app.snapshot()
+    kinds = [type(item).__name__ for item in shown]
+    assert kinds == ["HTML", "Figure", "HTML"]
+    assert "&lt;b&gt;film" in shown[0].data and app.last_result.label.capitalize() in shown[0].data
+    assert "wonderful" in shown[2].data
