@@ -6,7 +6,6 @@ puts the best validated weights back into the model and returns the history so f
 from __future__ import annotations
 
 import random
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,7 +153,7 @@ def fit(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, *, e
         model.load_state_dict(best["state"])
     elif status != "completed":
         message += " No epoch was validated yet, so there is no best checkpoint."
-    if message:
-        print(message, file=sys.stderr)
+    if message:  # how the run ended is part of its result (stdout), not a warning: a notebook's stored output keeps it
+        print(message)
     return TrainResult(history, status, message, best["epoch"], best["accuracy"] if best["epoch"] else None,
                        best["state"], time.perf_counter() - start)

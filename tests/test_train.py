@@ -60,7 +60,7 @@ def test_nan_loss_stops_with_hint_and_keeps_best(small_data, capsys):
     result = train.fit(model, loader, batching.make_loader(encoded, 64), epochs=3, device=torch.device("cpu"),
                        on_best=lambda m, r: best_calls.append(r["epoch"]), progress=False)
     assert result.status == "diverged"
-    assert "lower learning rate" in result.message and "lower learning rate" in capsys.readouterr().err
+    assert "lower learning rate" in result.message and "lower learning rate" in capsys.readouterr().out
     assert result.best_epoch == 1 and best_calls == [1]
     for name, value in model.state_dict().items():  # the model holds the best (epoch 1) weights, not NaNs
         assert torch.equal(value, result.best_state[name])
@@ -144,7 +144,7 @@ def test_patience_stops_when_validation_stops_improving(small_data, capsys):
     result = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), epochs=6, lr=0.0, patience=2,
                        device=torch.device("cpu"), progress=False)
     assert result.status == "early stop" and len(result.history.epochs) == 3 and result.best_epoch == 1
-    assert "has not improved for 2 epochs" in capsys.readouterr().err
+    assert "has not improved for 2 epochs" in capsys.readouterr().out
     unlimited = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), epochs=4, lr=0.0,
                           device=torch.device("cpu"), progress=False)
     assert unlimited.status == "completed" and len(unlimited.history.epochs) == 4
