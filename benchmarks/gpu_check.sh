@@ -1,30 +1,61 @@
 #!/usr/bin/env bash
-# The GPU check, as one prepared script: speed benchmark on CUDA, then full-profile (course recipe) training
-# over 3 seeds and the reference profile once, each with its time per epoch and test accuracy.
+# The whole course on a CUDA GPU, in one script meant to finish within 8 minutes on one H100:
+#   1. install what a bare GPU machine with only PyTorch lacks, from wheels carried with the checkout
+#      (.whl/, made by `bash benchmarks/gpu_wheels.sh` where there is a network), never touching its torch;
+#   2. every notebook under nbval on the `cpu` profile with the full data, on the GPU (the lessons as a learner
+#      with a GPU runs them, checked cells compared);
+#   3. the `full` profile once, with its time per epoch and its test accuracy.
+#
 #   IMDB_DATA_DIR=/path/to/imdb bash benchmarks/gpu_check.sh [OUT_DIR]
-# Needs the course's dependencies importable (pip install -e . --no-deps plus `datasets`).
-# Every run writes metrics.json under OUT_DIR; a summary table is printed at the end.
+#
+# With the device tool: carry `.whl` and a copy of the data (train.parquet and test.parquet are enough) in an
+# ignored folder such as `.gpu-data`, and run `IMDB_DATA_DIR=.gpu-data bash benchmarks/gpu_check.sh $OUT/gpu`.
+# Writes OUT_DIR/{gpu.txt,nbval.log,full/metrics.json,summary.txt}; record the figures with scripts/record_run.py.
+# GPU_CHECK_PROFILES="smoke smoke" runs the same steps with seconds-sized profiles (a trial of the script on a CPU).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-benchmarks/results/gpu}"
 mkdir -p "$out"
-export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader | tee "$out/gpu.txt"
+read -r notebook_profile train_profile <<< "${GPU_CHECK_PROFILES:-cpu full}"
+: "${IMDB_DATA_DIR:?set IMDB_DATA_DIR to the full IMDB data}"
+export IMDB_DATA_DIR="$(cd "$IMDB_DATA_DIR" && pwd)" HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 PYTHONUNBUFFERED=1
+start=$(date +%s)
+elapsed() { echo "$(( $(date +%s) - start )) s"; }
 
-python3 benchmarks/speed.py --data-dir "$IMDB_DATA_DIR" --device cuda 2>&1 | tail -14 | tee "$out/speed.txt"
-for seed in 1 2 3; do
-  python3 -m sentiment_helpers train --profile full --seed "$seed" --data-dir "$IMDB_DATA_DIR" --out "$out/full-seed$seed" --no-progress 2>&1 | tail -6
-done
-python3 -m sentiment_helpers train --profile reference --data-dir "$IMDB_DATA_DIR" --out "$out/reference" --no-progress 2>&1 | tail -6
-
-python3 - "$out" <<'PY'
-import json, statistics, sys
-from pathlib import Path
-runs = {p.parent.name: json.loads(p.read_text()) for p in sorted(Path(sys.argv[1]).glob("*/metrics.json"))}
-for name, m in runs.items():
-    print(f"{name}: test {m['test_accuracy']:.4f}, val {m['val_accuracy']:.4f}, "
-          f"s/epoch {[round(s, 1) for s in m['seconds_per_epoch']]}, device {m['device']}")
-full = [m["test_accuracy"] for n, m in runs.items() if n.startswith("full")]
-if len(full) > 1:
-    print(f"full profile over {len(full)} seeds: mean {statistics.mean(full):.4f}, sd {statistics.stdev(full):.4f}")
+# 1. what the image lacks, from the carried wheels, into a folder of its own (its torch stays as it is)
+if compgen -G ".whl/*.whl" > /dev/null; then
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/course-site .whl/*.whl || exit 1
+  export PYTHONPATH="/tmp/course-site:$PWD${PYTHONPATH:+:$PYTHONPATH}"
+else
+  export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+fi
+python3 - <<'PY' | tee "$out/gpu.txt" || exit 1
+import torch, datasets, ipywidgets, nbval, sentiment_helpers
+name = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA device"
+print(f"{name} | torch {torch.__version__} | datasets {datasets.__version__} | ipywidgets {ipywidgets.__version__}")
 PY
+echo "set up in $(elapsed)"
+
+# 2. every notebook under nbval, on the GPU, with the full data
+SENTIMENT_PROFILE="$notebook_profile" SENTIMENT_ARTIFACTS="$(mktemp -d)" MPLBACKEND=Agg \
+  python3 -m pytest -p no:cacheprovider -q -o addopts="" --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
+  notebooks 2>&1 | tee "$out/nbval.log" | tail -5
+notebooks_status=${PIPESTATUS[0]}
+echo "notebooks ($notebook_profile profile) took $(elapsed)"
+
+# 3. the full profile once
+python3 -m sentiment_helpers train --profile "$train_profile" --out "$out/full" --no-progress 2>&1 | tail -8
+echo "all done in $(elapsed)"
+
+python3 - "$out" "$notebooks_status" <<'PY' | tee "$out/summary.txt"
+import json, sys
+from pathlib import Path
+out, status = Path(sys.argv[1]), int(sys.argv[2])
+print(open(out / "gpu.txt").read().strip())
+print("notebooks under nbval:", "passed" if status == 0 else f"FAILED (exit {status}; see nbval.log)")
+m = json.loads((out / "full" / "metrics.json").read_text())
+print(f"{m['profile']} profile on {m['device']}: test {m['test_accuracy']:.4f}, validation {m['val_accuracy']:.4f}, "
+      f"best epoch {m['best_epoch']} of {m['epochs_run']}, {m['train_seconds']:.0f} s of training, "
+      f"s per epoch {[round(s, 1) for s in m['seconds_per_epoch']]}")
+PY
+exit "$notebooks_status"
