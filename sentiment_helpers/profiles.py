@@ -49,7 +49,7 @@ PROFILES: dict[str, Profile] = {
         max_vocab=5_000, min_freq=2, max_len=128, batch_size=32, epochs=3, lr=5e-3,
     ),
     "cpu": Profile(
-        "cpu", "Workshop laptop: all training reviews, a one-layer BiLSTM (hidden 128), under 5 minutes on 2 CPU cores.",
+        "cpu", "Workshop laptop: all training reviews, a one-layer BiLSTM (hidden 128), at most 5 minutes of training (a time cap).",
         n_train=None, n_val=None, n_test=None,
         model=ModelConfig(embed_dim=128, hidden_dim=128, num_layers=1, dropout=0.3, pooling="maxmean"),
         max_len=256, truncation="head+tail", batch_size=64, epochs=3, lr=3e-3, schedule="onecycle",
