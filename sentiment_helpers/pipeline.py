@@ -94,12 +94,12 @@ def ensure_checkpoint(path: str | Path | None = None, data_dir: str | Path | Non
         return path
     if colab.in_colab():
         profile = get_profile(os.environ.get("SENTIMENT_PROFILE") or "cpu")
-        cap = f"at most {profile.max_train_seconds / 60:.0f} minutes of training (the profile's cap), " \
-            if profile.max_train_seconds else ""
+        how_long = (f" Training stops after at most {profile.max_train_seconds / 60:.0f} minutes (the profile's cap)."
+                    if profile.max_train_seconds else "")
         print(f"No trained model at {path}. In Colab each notebook runs on a machine of its own, and this one has "
               "none yet (notebook 04 keeps its model in Google Drive when you let it mount Drive; this notebook "
-              f"then finds it there).\nTraining the '{profile.name}' profile here and now so that this lesson works "
-              f"on a real model: {cap}plus loading the data. It is saved to {path}.", file=sys.stderr)
+              f"then finds it there).\nTraining the '{profile.name}' profile here and now, so that this lesson works "
+              f"on a real model, and saving it to {path}.{how_long}", file=sys.stderr)
         return run_training(profile, data_dir, path.parent).checkpoint_path
     fallback = path.parent / "smoke-fallback"
     print(f"No trained model at {path}. Run notebook 04 (or `python -m sentiment_helpers train`) for the real one.\n"
