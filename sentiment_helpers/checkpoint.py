@@ -7,16 +7,18 @@ a broken checkpoint behind.
 """
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import pickle
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from .errors import CheckpointError
+from .errors import CheckpointError, OutputError
 from .model import ModelConfig, SentimentLSTM
 from .vocab import Vocab
 
@@ -33,6 +35,15 @@ def default_artifacts_dir() -> Path:
         if (folder / "sentiment_helpers").is_dir() and (folder / "pyproject.toml").is_file():
             return folder / "artifacts"
     return here / "artifacts"
+
+
+def output_folder(path: str | Path) -> Path:
+    """``path`` as a folder to write results into, created if missing; a one-line error when it is a file."""
+    path = Path(path).expanduser()
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path}: is a file, not a folder: choose another output folder")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @dataclass
@@ -74,8 +85,14 @@ def _read_bundle(path: Path) -> dict:
                               "`python -m sentiment_helpers train --profile smoke`, or run notebook 04.")
     if not path.is_file():
         raise CheckpointError(f"{path}: is a folder, not a checkpoint file")
+    not_pytorch = _not_a_pytorch_file(path)
+    if not_pytorch:
+        raise CheckpointError(f"{path}: not a checkpoint: {not_pytorch}. A checkpoint is the .pt file that "
+                              "`train` or notebook 04 writes (e.g. artifacts/sentiment_lstm.pt).")
     try:
-        bundle = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # torch's notes on pickle protocols: noise beside our own one-line verdict
+            warnings.simplefilter("ignore")
+            bundle = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         raise CheckpointError(
             f"{path}: refused to load: the file holds Python objects that could run code when loaded "
@@ -90,6 +107,26 @@ def _read_bundle(path: Path) -> dict:
     if bundle.get("version") != VERSION:
         raise CheckpointError(f"{path}: checkpoint version {bundle.get('version')}, this course reads version {VERSION}")
     return bundle
+
+
+def _not_a_pytorch_file(path: Path) -> str | None:
+    """What the file is, when its first bytes show it is not something torch.save writes (a zip archive, or a
+    pickle for old files); None when it may be one. Only files that could be checkpoints reach torch.load, so
+    its "could run code" refusal is kept for real pickles."""
+    with open(path, "rb") as f:
+        head = f.read(512)
+    if head.startswith(b"PK\x03\x04") or head[:1] == b"\x80":
+        return None
+    if not head:
+        return "the file is empty"
+    text = head.lstrip()
+    if text[:1] in (b"{", b"["):
+        return "it is a JSON file (metrics.json and history.json sit beside the checkpoint)"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut at byte 512 is fine
+        return "it is a text file"
+    except UnicodeDecodeError:
+        return f"it is not a file that PyTorch writes (it starts with {head[:8]!r})"
 
 
 def _first_reason(error: Exception) -> str:

@@ -1,23 +1,38 @@
-"""Command line: ``python -m sentiment_helpers train ...`` and ``python -m sentiment_helpers predict ...``."""
+"""Command line: ``python -m sentiment_helpers train|evaluate|predict|download ...``.
+
+Every error is one line on stderr and a non-zero exit, never a traceback.
+"""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections import deque
 
+from . import __version__
 from .archive import ARCHIVE_URL
 from .errors import CourseError
 from .profiles import PROFILES, default_profile_name
 
+PROG = "python -m sentiment_helpers"
+
+
+def _command(commands, name: str, help: str, description: str, examples: list[str]) -> argparse.ArgumentParser:
+    epilog = "examples:\n" + "\n".join(f"  {PROG} {name} {example}" for example in examples)
+    return commands.add_parser(name, help=help, description=description, epilog=epilog,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sentiment_helpers",
-                                     description="Train and use the IMDB sentiment BiLSTM of the course.")
+    parser = argparse.ArgumentParser(prog=PROG, description="Train and use the IMDB sentiment BiLSTM of the course.")
+    parser.add_argument("--version", action="version", version=f"sentiment-helpers {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    train = commands.add_parser("train", help="load data, build the vocabulary, train, evaluate on test, save",
-                                description="Runs the whole pipeline and writes the checkpoint, metrics.json and "
-                                            "history.json into --out.")
+    train = _command(commands, "train", "load data, build the vocabulary, train, evaluate on test, save",
+                     "Runs the whole pipeline and writes the checkpoint, metrics.json and history.json into --out.",
+                     ["--profile smoke", "--profile cpu --data-dir data/imdb --out artifacts/",
+                      "--profile cpu --set lr=2e-3 --set model.hidden_dim=256 --out runs/wider"])
     train.add_argument("--profile", choices=list(PROFILES), default=None,
                        help="run size: " + " ".join(f"{p.name}: {p.description}" for p in PROFILES.values())
                             + f" (default here: {default_profile_name()}; SENTIMENT_PROFILE overrides)")
@@ -35,25 +50,52 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
     train.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
-    download = commands.add_parser(
-        "download", help="fetch IMDB (from the Hugging Face hub, or the original archive) into a parquet folder",
-        description="Writes train/test/unsupervised.parquet; then set IMDB_DATA_DIR to that folder to work offline. "
-                    "The hub's copy has no star ratings; --from-archive reads the original Stanford archive, "
-                    "which keeps them.",
-        epilog="examples:\n  python -m sentiment_helpers download --out data/imdb\n"
-               "  python -m sentiment_helpers download --out data/imdb --from-archive\n"
-               "  python -m sentiment_helpers download --out data/imdb --from-archive ~/Downloads/aclImdb_v1.tar.gz",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+    evaluate = _command(commands, "evaluate", "score a checkpoint on the held-out reviews its run was meant for",
+                        "Scores a checkpoint (yours, or one handed in) on the test or validation reviews of the run "
+                        "that made it (same data, profile subset and seed), and prints accuracy, F1, ROC AUC and the "
+                        "confusion matrix. With --out it also writes metrics.json, confusion_matrix.png and "
+                        "roc_curve.png.",
+                        ["--checkpoint artifacts/sentiment_lstm.pt",
+                         "--checkpoint handed-in/sentiment_lstm.pt --data-dir data/imdb --out reports/alice",
+                         "--checkpoint artifacts/sentiment_lstm.pt --split validation"])
+    evaluate.add_argument("--checkpoint", required=True, help="checkpoint file written by `train` or notebook 04")
+    evaluate.add_argument("--data-dir", default=None, help="IMDB data (default: $IMDB_DATA_DIR, else the hub, else "
+                                                          "the bundled sample)")
+    evaluate.add_argument("--split", choices=["test", "validation"], default="test",
+                          help="test (the final report) or validation (where the epoch was chosen); default: test")
+    evaluate.add_argument("--out", default=None, help="folder for metrics.json and the two figures")
+    evaluate.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
+    evaluate.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    predict = _command(commands, "predict", "predict the sentiment of reviews: arguments, standard input or a file",
+                       "Prints a label and probabilities per review, in input order, as results come. Reviews come "
+                       "as arguments, from standard input ('-', one review per line) or from --file (.txt: one per "
+                       "line; .csv or .parquet: a text column). Blank lines are skipped; `index` says which line or "
+                       "row each result belongs to.",
+                       ['--checkpoint artifacts/sentiment_lstm.pt "What a film!" "Dull."',
+                        "--checkpoint artifacts/sentiment_lstm.pt - < reviews.txt",
+                        "--checkpoint artifacts/sentiment_lstm.pt --file reviews.parquet --csv predictions.csv",
+                        "--checkpoint artifacts/sentiment_lstm.pt --file reviews.csv --json > predictions.jsonl"])
+    predict.add_argument("--checkpoint", required=True, help="checkpoint file written by `train`")
+    predict.add_argument("--file", default=None, metavar="PATH",
+                         help="read reviews from a file: .txt (one per line), .csv or .parquet (a text column)")
+    predict.add_argument("--json", action="store_true",
+                         help="one JSON object per line: index, label, p_positive, confidence, n_tokens, n_known, truncated")
+    predict.add_argument("--csv", default=None, metavar="OUT", help="write the results to this CSV file instead")
+    predict.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
+    predict.add_argument("texts", nargs="*", metavar="TEXT", help="review text(s), each quoted; '-' reads standard input")
+
+    download = _command(commands, "download", "fetch IMDB (from the Hugging Face hub, or the original archive) into a "
+                                              "parquet folder",
+                        "Writes train/test/unsupervised.parquet; then set IMDB_DATA_DIR to that folder to work offline. "
+                        "The hub's copy has no star ratings; --from-archive reads the original Stanford archive, "
+                        "which keeps them.",
+                        ["--out data/imdb", "--out data/imdb --from-archive",
+                         "--out data/imdb --from-archive ~/Downloads/aclImdb_v1.tar.gz"])
     download.add_argument("--out", required=True, help="folder to write the parquet files into")
     download.add_argument("--from-archive", nargs="?", const=ARCHIVE_URL, default=None, metavar="PATH_OR_URL",
                           help="read aclImdb_v1.tar.gz (a local path, or its unpacked aclImdb folder) instead of the "
                                f"hub; with no value, download it once into --out from {ARCHIVE_URL} (about 80 MB)")
-
-    predict = commands.add_parser("predict", help="predict the sentiment of reviews given as arguments",
-                                  description="Prints label and probabilities per text.")
-    predict.add_argument("--checkpoint", required=True, help="checkpoint file written by `train`")
-    predict.add_argument("--json", action="store_true", help="one JSON object per line: label, p_positive, confidence, ...")
-    predict.add_argument("texts", nargs="+", metavar="TEXT", help="review text(s); quote each one")
     return parser
 
 
@@ -75,18 +117,118 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _predict(args: argparse.Namespace) -> int:
-    from .predict import SentimentPredictor
+def confusion_text(confusion) -> str:
+    """The 2x2 confusion matrix [[TN, FP], [FN, TP]] as a small table."""
+    (tn, fp), (fn, tp) = confusion
+    width = max(len(f"{n:,}") for n in (tn, fp, fn, tp)) + 2
+    return "\n".join([f"{'':15}{'predicted neg':>{max(width, 14)}}{'predicted pos':>{max(width, 15)}}",
+                      f"{'true negative':15}{tn:>{max(width, 14)},}{fp:>{max(width, 15)},}",
+                      f"{'true positive':15}{fn:>{max(width, 14)},}{tp:>{max(width, 15)},}"])
 
-    predictor = SentimentPredictor.from_checkpoint(args.checkpoint)
-    for text in args.texts:
-        result = predictor.predict_sentiment(text)
-        if args.json:
-            print(json.dumps(result.to_dict()))
-        else:
-            note = f", {result.n_known}/{min(result.n_tokens, predictor.max_len)} tokens known"
-            print(f"{result.label:8s} p_positive={result.p_positive:.3f} confidence={result.confidence:.3f}{note}"
-                  f"{' (truncated)' if result.truncated else ''}  {text[:60]!r}")
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    import matplotlib
+
+    matplotlib.use("Agg")  # figures go to files; no window, no display needed
+    import matplotlib.pyplot as plt
+
+    from . import checkpoint, pipeline, plots
+
+    out = checkpoint.output_folder(args.out) if args.out else None  # a bad --out fails before the slow part
+    bundle = checkpoint.load_checkpoint(args.checkpoint)
+    meta = bundle.metadata
+    scored = pipeline.evaluate_checkpoint(bundle, args.device, args.data_dir, progress=not args.no_progress,
+                                          split=args.split)
+    m = scored.evaluation.metrics
+    print(f"checkpoint {args.checkpoint}: profile {meta.get('profile', '?')}, trained on {meta.get('data_source', '?')}, "
+          f"best epoch {meta.get('best_epoch', '?')}")
+    print(f"{args.split}: {len(scored.reviews):,} reviews from {scored.reviews.source}")
+    print(f"accuracy {m['accuracy']:.4f}   precision {m['precision']:.4f}   recall {m['recall']:.4f}   "
+          f"F1 {m['f1']:.4f}   ROC AUC {m['roc_auc']:.4f}")
+    print(confusion_text(scored.evaluation.confusion))
+    if out is not None:
+        report = {"checkpoint": str(args.checkpoint), "split": args.split, "data_source": scored.reviews.source,
+                  "metrics": m, "confusion": scored.evaluation.confusion.tolist(),
+                  "trained": {key: meta.get(key) for key in ("profile", "data_source", "best_epoch", "val_accuracy", "seed")},
+                  "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+        (out / "metrics.json").write_text(json.dumps(report, indent=2))
+        for name, figure in (("confusion_matrix.png", plots.confusion_matrix(scored.evaluation.confusion)),
+                             ("roc_curve.png", plots.roc_curve(scored.evaluation.y_true, scored.evaluation.p_positive))):
+            figure.savefig(out / name, dpi=120, bbox_inches="tight")
+            plt.close(figure)
+        print(f"wrote metrics.json, confusion_matrix.png and roc_curve.png to {out}")
+    return 0
+
+
+def _reviews(args: argparse.Namespace):
+    """Where predict's reviews come from, and what to call that source in messages."""
+    from . import review_files
+
+    if args.file and args.texts:
+        raise ValueError("give reviews either as arguments (or '-') or with --file, not both")
+    if args.file:
+        return review_files.read_file(args.file), args.file
+    if args.texts == ["-"]:
+        return review_files.read_lines(sys.stdin), "standard input"
+    if "-" in args.texts:
+        raise ValueError("'-' (standard input) must be the only TEXT")
+    if not args.texts:
+        raise ValueError("no reviews: give them as arguments, '-' for standard input, or --file PATH")
+    return (review_files.Review(i, text) for i, text in enumerate(args.texts)), "the arguments"
+
+
+def _predictions(predictor, reviews, skipped: list[int]):
+    """(review, prediction) pairs in input order, a chunk at a time; blank reviews go to ``skipped``."""
+    waiting = deque()  # reviews handed to the predictor whose results have not come back yet
+
+    def texts():
+        for review in reviews:
+            if review.text.strip():
+                waiting.append(review)
+                yield review.text
+            else:
+                skipped.append(review.index)
+
+    for prediction in predictor.predict_stream(texts()):
+        yield waiting.popleft(), prediction
+        if not waiting:  # the end of a chunk: whoever reads the pipe gets these results now
+            sys.stdout.flush()
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from .predict import SentimentPredictor
+    from .review_files import CsvResults
+
+    reviews, source = _reviews(args)
+    predictor = SentimentPredictor.from_checkpoint(args.checkpoint, args.device)
+    skipped: list[int] = []
+    count = 0
+    with (CsvResults(args.csv) if args.csv else contextlib.nullcontext()) as csv_out, \
+            tqdm(desc="predict", unit=" reviews", disable=True if source == "the arguments" else None) as bar:
+        for review, result in _predictions(predictor, reviews, skipped):
+            row = {"index": review.index, **result.to_dict()}
+            if csv_out:
+                csv_out.write(row)
+            elif args.json:
+                print(json.dumps(row))
+            else:
+                known = f"{result.n_known}/{min(result.n_tokens, predictor.max_len)} tokens known"
+                print(f"{review.index:>5}  {result.label:8s} p_positive={result.p_positive:.3f} "
+                      f"confidence={result.confidence:.3f}, {known}{' (truncated)' if result.truncated else ''}  "
+                      f"{review.text[:60]!r}")
+            count += 1
+            bar.update()
+        if count == 0:  # raised inside the `with`, so no empty CSV file is left behind
+            raise ValueError(f"no reviews in {source}" + (f" (only {len(skipped)} blank lines)" if skipped else ""))
+    if csv_out:
+        print(f"wrote {count:,} predictions to {args.csv}", file=sys.stderr)
+    if skipped:
+        print(f"skipped {len(skipped):,} blank line(s) of {source} (index {', '.join(map(str, skipped[:5]))}"
+              f"{', ...' if len(skipped) > 5 else ''})", file=sys.stderr)
     return 0
 
 
@@ -101,10 +243,10 @@ def _download(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"train": _train, "predict": _predict, "download": _download}
+    commands = {"train": _train, "evaluate": _evaluate, "predict": _predict, "download": _download}
     try:
         return commands[args.command](args)
-    except (CourseError, ValueError, TypeError) as error:
+    except (CourseError, ValueError, TypeError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

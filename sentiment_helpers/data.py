@@ -149,7 +149,9 @@ def download(out: str | Path, from_archive: str | Path | None = None, progress: 
     By default the reviews come from the Hugging Face hub (no star ratings). ``from_archive`` takes them from the
     original Stanford archive instead, which keeps each review's rating: a path to ``aclImdb_v1.tar.gz`` (or its
     unpacked folder), or a URL such as ``archive.ARCHIVE_URL``, downloaded once into ``out``. Returns rows per split."""
-    out = Path(out).expanduser()
+    from .checkpoint import output_folder
+
+    out = output_folder(out)
     splits = ("train", "test", "unsupervised")
     if from_archive is None:
         frames, _ = load_frames(source="hub", splits=splits)
@@ -158,7 +160,6 @@ def download(out: str | Path, from_archive: str | Path | None = None, progress: 
         is_url = "://" in text
         path = archive.fetch_archive(out, text, progress) if is_url else Path(text)
         frames = archive.read_archive(path, splits, progress)
-    out.mkdir(parents=True, exist_ok=True)
     for split, frame in frames.items():
         frame.to_parquet(out / f"{split}.parquet", index=False)
     return {split: len(frame) for split, frame in frames.items()}

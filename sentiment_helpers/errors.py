@@ -15,3 +15,7 @@ class CheckpointError(CourseError, ValueError):
 
 class TrainingError(CourseError, RuntimeError):
     """Training cannot go on (out of memory, diverged before any checkpoint)."""
+
+
+class OutputError(CourseError, ValueError):
+    """An output path cannot be written as asked (a file where a folder is wanted, or the reverse)."""

@@ -110,31 +110,50 @@ def ensure_checkpoint(path: str | Path | None = None, data_dir: str | Path | Non
     return run_training("smoke", data_dir, fallback, progress=False).checkpoint_path
 
 
-def held_out_test_split(bundle: checkpoint.Checkpoint, data_dir: str | Path | None = None):
-    """The test reviews a checkpoint was evaluated on: same data, same profile subset, same seed."""
+HELD_OUT_SIZES = {"test": "n_test", "validation": "n_val"}
+
+
+def held_out_split(bundle: checkpoint.Checkpoint, split: str = "test", data_dir: str | Path | None = None):
+    """The reviews of ``split`` a checkpoint's run held out: same data, same profile subset, same seed.
+
+    ``test`` is where its final report was measured; ``validation`` is where its epoch was chosen."""
+    if split not in HELD_OUT_SIZES:
+        raise ValueError(f"split must be one of {', '.join(HELD_OUT_SIZES)}, not {split!r}")
     meta = bundle.metadata
     full = data.load_imdb(data_dir, seed=meta.get("seed", 42))
     if meta.get("data_source") and meta["data_source"] != full.source:
         print(f"Note: the model was trained on {meta['data_source']}; evaluating on {full.source}.", file=sys.stderr)
-    n_test = meta.get("profile_settings", {}).get("n_test")
-    return data.subsample(full["test"], n_test, meta.get("seed", 42))
+    size = meta.get("profile_settings", {}).get(HELD_OUT_SIZES[split])
+    held_out = data.subsample(full[split], size, meta.get("seed", 42))
+    held_out.source = full.source
+    return held_out
 
 
 @dataclass
 class CheckpointEvaluation:
-    test: object  # datasets.Dataset: the test reviews, in order
+    reviews: object  # datasets.Dataset: the scored reviews of the split, in order
     encoded: batching.EncodedReviews
     evaluation: evaluate.Evaluation
+    split: str = "test"
+
+    @property
+    def test(self):
+        """The scored reviews, under the name the lessons use for the test split."""
+        if self.split != "test":
+            raise AttributeError(f"these are {self.split} reviews: use .reviews")
+        return self.reviews
 
 
 def evaluate_checkpoint(bundle: checkpoint.Checkpoint, device: torch.device | None = None,
-                        data_dir: str | Path | None = None, progress: bool = True) -> CheckpointEvaluation:
-    """Score a loaded checkpoint on the test reviews its run was meant for, encoded as it reads them."""
-    test = held_out_test_split(bundle, data_dir)
-    encoded = batching.encode_texts(test["text"], test["label"], bundle.vocab, bundle.max_len, bundle.truncation)
+                        data_dir: str | Path | None = None, progress: bool = True,
+                        split: str = "test") -> CheckpointEvaluation:
+    """Score a loaded checkpoint on the held-out reviews its run was meant for (test by default), encoded as it
+    reads them."""
+    reviews = held_out_split(bundle, split, data_dir)
+    encoded = batching.encode_texts(reviews["text"], reviews["label"], bundle.vocab, bundle.max_len, bundle.truncation)
     result = evaluate.evaluate(bundle.model, batching.make_loader(encoded, 256), device or pick_device(),
-                               progress=progress)
-    return CheckpointEvaluation(test, encoded, result)
+                               progress=progress, desc=split)
+    return CheckpointEvaluation(reviews, encoded, result, split)
 
 
 @dataclass
@@ -155,8 +174,7 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
     changes = {k: v for k, v in {"epochs": epochs, **changes}.items() if v is not None}
     if changes:
         profile = profile.with_changes(**changes)
-    out = Path(out) if out else checkpoint.default_artifacts_dir()
-    out.mkdir(parents=True, exist_ok=True)
+    out = checkpoint.output_folder(out or checkpoint.default_artifacts_dir())
     start = time.perf_counter()
     train.set_seed(seed)
     prepared = prepare_data(profile, data_dir, seed)

@@ -5,7 +5,7 @@ is visible instead of hidden behind a confident-looking number.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -78,6 +78,18 @@ class SentimentPredictor:
         """Label, confidence and probability of positive for one review."""
         ids, n_tokens = self._encode(text)
         return self._result(self.probabilities([ids])[0], ids, n_tokens, self.max_len)
+
+    def predict_stream(self, texts: Iterable[str], chunk_size: int = 256) -> Iterator[Prediction]:
+        """Predictions for a stream of reviews, in order, one chunk at a time: however long the stream, only one
+        chunk of reviews is in memory, and the first results come before the stream ends."""
+        chunk: list[str] = []
+        for text in texts:
+            chunk.append(text)
+            if len(chunk) == chunk_size:
+                yield from self.predict_batch(chunk, batch_size=chunk_size, progress=False)
+                chunk = []
+        if chunk:
+            yield from self.predict_batch(chunk, batch_size=chunk_size, progress=False)
 
     def predict_batch(self, texts: Sequence[str], batch_size: int = 256, progress: bool = True) -> list[Prediction]:
         """The same answers as one by one (padding never changes a result), faster and with bounded memory."""

@@ -84,3 +84,142 @@ def test_set_reaches_the_training_run(tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["profile_settings"]["model"]["hidden_dim"] == 8 and metrics["profile_settings"]["lr"] == 0
     assert metrics["status"] == "early stop" and metrics["epochs_run"] == 2
+
+
+# --- predict from standard input and files, evaluate, one-line errors (instructors script these) ---
+
+def predict_json(checkpoint, *args, **kwargs):
+    result = run("predict", "--checkpoint", str(checkpoint), "--json", *args, **kwargs)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()], result
+
+
+def test_predict_reads_standard_input_one_review_per_line(smoke_run):
+    rows, result = predict_json(smoke_run.checkpoint_path, "-", input="A wonderful film.\n\nDull and far too long.\n")
+    assert [row["index"] for row in rows] == [0, 2]  # the blank line is skipped, and said so
+    assert "skipped 1 blank line" in result.stderr
+    by_argument, _ = predict_json(smoke_run.checkpoint_path, "A wonderful film.", "Dull and far too long.")
+    assert [row["p_positive"] for row in rows] == [row["p_positive"] for row in by_argument]
+
+
+@pytest.mark.parametrize("kind", ["txt", "csv", "parquet"])
+def test_predict_reads_a_file_in_input_order(smoke_run, tmp_path, kind):
+    import pandas as pd
+
+    texts = data.load_imdb(data.SAMPLE_DIR)["test"]["text"][:300]  # more than one chunk of 256
+    texts = [t.replace("\n", " ") for t in texts]
+    path = tmp_path / f"reviews.{kind}"
+    if kind == "txt":
+        path.write_text("\n".join(texts) + "\n")
+    else:
+        frame = pd.DataFrame({"id": range(len(texts)), "text": texts})
+        frame.to_csv(path, index=False) if kind == "csv" else frame.to_parquet(path)
+    rows, _ = predict_json(smoke_run.checkpoint_path, "--file", str(path))
+    assert [row["index"] for row in rows] == list(range(300))
+    from sentiment_helpers.predict import SentimentPredictor
+
+    expected = SentimentPredictor.from_checkpoint(smoke_run.checkpoint_path, "cpu").predict_batch(texts, progress=False)
+    assert all(abs(row["p_positive"] - e.p_positive) < 1e-5 for row, e in zip(rows, expected))
+
+
+def test_predict_writes_a_csv_file_in_input_order(smoke_run, tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "reviews.txt"
+    path.write_text("".join(f"review {i}: {'great' if i % 2 else 'awful'} film\n" for i in range(600)))
+    result = run("predict", "--checkpoint", str(smoke_run.checkpoint_path), "--file", str(path),
+                 "--csv", str(tmp_path / "out.csv"))
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(tmp_path / "out.csv")
+    assert list(table.columns) == ["index", "label", "p_positive", "confidence", "n_tokens", "n_known", "truncated"]
+    assert table["index"].tolist() == list(range(600)) and result.stdout == ""
+    assert "wrote 600 predictions" in result.stderr
+    assert not list(tmp_path.glob(".*partial"))
+
+
+def test_predict_streams_results_before_its_input_ends(smoke_run):
+    import selectors
+
+    process = subprocess.Popen([sys.executable, "-m", "sentiment_helpers", "predict", "--checkpoint",
+                                str(smoke_run.checkpoint_path), "--json", "-"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        process.stdin.write("a fine film\n" * 300)  # one chunk of 256 and more: the input stays open
+        process.stdin.flush()
+        selector = selectors.DefaultSelector()
+        selector.register(process.stdout, selectors.EVENT_READ)
+        assert selector.select(timeout=60), "no result came while the input was still open"
+        assert json.loads(process.stdout.readline())["index"] == 0
+    finally:
+        process.stdin.close()
+        process.wait(timeout=60)
+        process.stdout.close()
+        process.stderr.close()
+    assert process.returncode == 0
+
+
+def test_evaluate_scores_a_checkpoint_and_writes_a_report(smoke_run, tmp_path):
+    out = tmp_path / "report"
+    result = run("evaluate", "--checkpoint", str(smoke_run.checkpoint_path), "--data-dir", str(data.SAMPLE_DIR),
+                 "--out", str(out), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    for text in ("accuracy", "F1", "ROC AUC", "true negative", "predicted pos", "test: 400 reviews"):
+        assert text in result.stdout
+    report = json.loads((out / "metrics.json").read_text())
+    assert report["split"] == "test" and report["metrics"]["n"] == smoke_run.metrics["n_test"]
+    # the same reviews as the training run's own report (up to a borderline bf16 flip)
+    assert abs(report["metrics"]["accuracy"] - smoke_run.metrics["test_accuracy"]) <= 2 / report["metrics"]["n"]
+    assert sum(map(sum, report["confusion"])) == report["metrics"]["n"]
+    for figure in ("confusion_matrix.png", "roc_curve.png"):
+        assert (out / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    validation = run("evaluate", "--checkpoint", str(smoke_run.checkpoint_path), "--data-dir", str(data.SAMPLE_DIR),
+                     "--split", "validation", "--no-progress")
+    assert validation.returncode == 0 and f"validation: {smoke_run.metrics['n_val']} reviews" in validation.stdout
+
+
+def _one_line_error(result, *expected):
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("No GPU found")]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for text in expected:
+        assert text in lines[0], lines[0]
+    return lines[0]
+
+
+def test_errors_an_instructor_meets_are_one_line(smoke_run, tmp_path):
+    checkpoint = str(smoke_run.checkpoint_path)
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    _one_line_error(run("train", "--profile", "smoke", "--out", str(a_file)), "is a file, not a folder")
+    _one_line_error(run("evaluate", "--checkpoint", checkpoint, "--out", str(a_file)), "is a file, not a folder")
+    metrics = str(smoke_run.checkpoint_path.parent / "metrics.json")
+    line = _one_line_error(run("predict", "--checkpoint", metrics, "good"), "not a checkpoint", "JSON file")
+    assert "could run code" not in line
+    (tmp_path / "reviews.csv").write_text("review,stars\ngood,5\n")
+    _one_line_error(run("predict", "--checkpoint", checkpoint, "--file", str(tmp_path / "reviews.csv")),
+                    "no 'text' column", "review")
+    _one_line_error(run("predict", "--checkpoint", checkpoint, "-", input=""), "no reviews in standard input")
+    _one_line_error(run("predict", "--checkpoint", checkpoint, "-", input="\n \n"), "no reviews", "blank")
+    (tmp_path / "empty.txt").write_text("")
+    _one_line_error(run("predict", "--checkpoint", checkpoint, "--file", str(tmp_path / "empty.txt")), "no reviews")
+    _one_line_error(run("predict", "--checkpoint", checkpoint, "--file", str(tmp_path / "none.txt")), "no such file")
+    _one_line_error(run("predict", "--checkpoint", checkpoint), "no reviews: give them as arguments")
+    _one_line_error(run("predict", "--checkpoint", checkpoint, "--csv", str(tmp_path), "good"), "is a folder")
+
+
+def test_a_real_pickle_is_still_refused_as_code(tmp_path):
+    import pickle
+
+    path = tmp_path / "model.pt"
+    with open(path, "wb") as f:
+        pickle.dump({"format": "sentiment-helpers-checkpoint", "weights": eval}, f)
+    _one_line_error(run("predict", "--checkpoint", str(path), "good"), "refused to load", "could run code")
+
+
+def test_version_and_examples_in_every_help():
+    from sentiment_helpers import __version__
+
+    assert run("--version").stdout.strip() == f"sentiment-helpers {__version__}"
+    for command in ("train", "evaluate", "predict", "download"):
+        text = run(command, "--help").stdout
+        assert "examples:" in text and f"python -m sentiment_helpers {command} " in text
