@@ -8,6 +8,7 @@ import argparse
 import contextlib
 import json
 import sys
+import textwrap
 from collections import deque
 
 from . import __version__
@@ -16,11 +17,22 @@ from .errors import CourseError
 from .profiles import PROFILES, default_profile_name
 
 PROG = "python -m sentiment_helpers"
+SHARED_OPTIONS = {  # options that mean the same in every command that has them
+    "--data-dir": {"default": None, "help": "IMDB data: a parquet folder or the original archive (default: "
+                                            "$IMDB_DATA_DIR, else the Hugging Face hub, else the bundled sample)"},
+    "--device": {"default": None, "help": "cuda, mps or cpu (default: the best available)"},
+    "--no-progress": {"action": "store_true", "help": "hide progress bars"},
+}
+
+
+def _shared(parser: argparse.ArgumentParser, *names: str) -> None:
+    for name in names:
+        parser.add_argument(name, **SHARED_OPTIONS[name])
 
 
 def _command(commands, name: str, help: str, description: str, examples: list[str]) -> argparse.ArgumentParser:
     epilog = "examples:\n" + "\n".join(f"  {PROG} {name} {example}" for example in examples)
-    return commands.add_parser(name, help=help, description=description, epilog=epilog,
+    return commands.add_parser(name, help=help, description=textwrap.fill(description, 100), epilog=epilog,
                                formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
@@ -36,8 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--profile", choices=list(PROFILES), default=None,
                        help="run size: " + " ".join(f"{p.name}: {p.description}" for p in PROFILES.values())
                             + f" (default here: {default_profile_name()}; SENTIMENT_PROFILE overrides)")
-    train.add_argument("--data-dir", default=None, help="folder of IMDB parquet files (default: $IMDB_DATA_DIR, "
-                                                       "else the Hugging Face hub, else the bundled sample)")
+    _shared(train, "--data-dir")
     train.add_argument("--out", default=None, help="output folder (default: artifacts/)")
     train.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
     train.add_argument("--epochs", type=int, default=None, help="number of epochs (default: the profile's)")
@@ -47,8 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                        help="override any other profile setting, repeatable: e.g. --set lr=2e-3 --set weight_decay=0.01 "
                             "--set model.hidden_dim=256 --set max_train_seconds=none")
-    train.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
-    train.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    _shared(train, "--device", "--no-progress")
 
     evaluate = _command(commands, "evaluate", "score a checkpoint on the held-out reviews its run was meant for",
                         "Scores a checkpoint (yours, or one handed in) on the test or validation reviews of the run "
@@ -59,13 +69,11 @@ def _parser() -> argparse.ArgumentParser:
                          "--checkpoint handed-in/sentiment_lstm.pt --data-dir data/imdb --out reports/alice",
                          "--checkpoint artifacts/sentiment_lstm.pt --split validation"])
     evaluate.add_argument("--checkpoint", required=True, help="checkpoint file written by `train` or notebook 04")
-    evaluate.add_argument("--data-dir", default=None, help="IMDB data (default: $IMDB_DATA_DIR, else the hub, else "
-                                                          "the bundled sample)")
+    _shared(evaluate, "--data-dir")
     evaluate.add_argument("--split", choices=["test", "validation"], default="test",
                           help="test (the final report) or validation (where the epoch was chosen); default: test")
     evaluate.add_argument("--out", default=None, help="folder for metrics.json and the two figures")
-    evaluate.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
-    evaluate.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    _shared(evaluate, "--device", "--no-progress")
 
     predict = _command(commands, "predict", "predict the sentiment of reviews: arguments, standard input or a file",
                        "Prints a label and probabilities per review, in input order, as results come. Reviews come "
@@ -82,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("--json", action="store_true",
                          help="one JSON object per line: index, label, p_positive, confidence, n_tokens, n_known, truncated")
     predict.add_argument("--csv", default=None, metavar="OUT", help="write the results to this CSV file instead")
-    predict.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
+    _shared(predict, "--device")
     predict.add_argument("texts", nargs="*", metavar="TEXT", help="review text(s), each quoted; '-' reads standard input")
 
     download = _command(commands, "download", "fetch IMDB (from the Hugging Face hub, or the original archive) into a "
