@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000])
     args = parser.parse_args()
     from sentiment_helpers import data
+    from sentiment_helpers.device import describe_machine
 
     reviews = [text.replace("\n", " ").replace("\r", " ") for text in data.load_imdb(data.SAMPLE_DIR)["test"]["text"]]
     rows = []
@@ -57,7 +58,7 @@ def main() -> None:
             print(f"{size:>9,} reviews ({result['input_mib']:.1f} MiB): peak RSS {result['peak_rss_mib']:.0f} MiB, "
                   f"{result['seconds']:.1f} s", flush=True)
     command = f"python benchmarks/predict_memory.py --checkpoint {args.checkpoint} --sizes {' '.join(map(str, args.sizes))}"
-    record = {"command": command, "checkpoint": args.checkpoint, "machine": platform.processor() or platform.machine(),
+    record = {"command": command, "checkpoint": args.checkpoint, "machine": describe_machine(),
               "python": platform.python_version(), "rows": rows}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "predict-memory.json").write_text(json.dumps(record, indent=2) + "\n")

@@ -39,19 +39,6 @@ def source_hash(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
 
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    import torch
-
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
-    return f"{os.cpu_count()} CPU cores ({model}), {gpu}"
-
-
 def clean_outputs(cell) -> list:
     """The outputs a reader should see: no stderr, no widget views, no run-specific metadata."""
     kept = []
@@ -107,6 +94,7 @@ def main() -> None:
     parser.add_argument("--data-dir", default=os.environ.get("IMDB_DATA_DIR"), help="the full IMDB data (default: $IMDB_DATA_DIR)")
     args = parser.parse_args()
     from sentiment_helpers import data
+    from sentiment_helpers.device import describe_machine
 
     if not args.data_dir:
         parser.error("point --data-dir or IMDB_DATA_DIR at the full IMDB data: stored outputs come from the full data")
@@ -122,7 +110,7 @@ def main() -> None:
         print(f"moved the existing model to {backup.relative_to(ROOT)}/ (the lessons train their own)")
     run = {"profile": profile,
            "data": "the full IMDB data (25,000 train + 25,000 test reviews" + (", with star ratings)" if "rating" in frames["train"] else ")"),
-           "machine": machine(), "date": dt.date.today().isoformat(),
+           "machine": describe_machine(), "date": dt.date.today().isoformat(),
            "command": f"SENTIMENT_PROFILE={profile} IMDB_DATA_DIR=<the full data> python scripts/store_outputs.py",
            "versions": {"python": platform.python_version(), "torch": __import__("torch").__version__}}
     env = {"SENTIMENT_PROFILE": profile, "IMDB_DATA_DIR": str(Path(args.data_dir).resolve()),

@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .errors import DataError
+from .files import atomic_file, output_folder
 
 ARCHIVE_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 ARCHIVE_NAME = "aclImdb_v1.tar.gz"
@@ -91,15 +92,13 @@ def read_archive(path: str | Path, splits: tuple[str, ...] = ("train", "test"),
 def fetch_archive(folder: str | Path, url: str = ARCHIVE_URL, progress: bool = True) -> Path:
     """Download the archive into ``folder`` once (about 80 MB); later calls find it there and fetch nothing.
 
-    The download goes to a ``.partial`` file renamed at the end, so an interrupted one is never taken for whole."""
-    folder = Path(folder).expanduser()
-    folder.mkdir(parents=True, exist_ok=True)
+    An interrupted download is never taken for a whole one (``files.atomic_file``)."""
+    folder = output_folder(folder)
     target = folder / ARCHIVE_NAME
     if target.is_file():
         return target
-    partial = target.with_name(target.name + ".partial")
     try:
-        with urllib.request.urlopen(url, timeout=30) as response, open(partial, "wb") as out:
+        with urllib.request.urlopen(url, timeout=30) as response, atomic_file(target) as out:
             total = int(response.headers.get("Content-Length") or 0) or None
             with tqdm(total=total, unit="B", unit_scale=True, desc=f"downloading {ARCHIVE_NAME}",
                       disable=not progress) as bar:
@@ -107,8 +106,6 @@ def fetch_archive(folder: str | Path, url: str = ARCHIVE_URL, progress: bool = T
                     out.write(chunk)
                     bar.update(len(chunk))
     except (OSError, ValueError) as error:
-        partial.unlink(missing_ok=True)
         raise DataError(f"could not download {url} ({type(error).__name__}: {error}). Download it in a browser "
                         f"and pass its path instead: --from-archive path/to/{ARCHIVE_NAME}") from None
-    partial.replace(target)
     return target

@@ -11,14 +11,14 @@ import codecs
 import json
 import os
 import pickle
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from .errors import CheckpointError, OutputError
+from .errors import CheckpointError
+from .files import atomic_file
 from .model import ModelConfig, SentimentLSTM
 from .vocab import Vocab
 
@@ -35,15 +35,6 @@ def default_artifacts_dir() -> Path:
         if (folder / "sentiment_helpers").is_dir() and (folder / "pyproject.toml").is_file():
             return folder / "artifacts"
     return here / "artifacts"
-
-
-def output_folder(path: str | Path) -> Path:
-    """``path`` as a folder to write results into, created if missing; a one-line error when it is a file."""
-    path = Path(path).expanduser()
-    if path.exists() and not path.is_dir():
-        raise OutputError(f"{path}: is a file, not a folder: choose another output folder")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @dataclass
@@ -66,16 +57,8 @@ def save_checkpoint(path: str | Path, model: SentimentLSTM, vocab: Vocab, max_le
         "vocab": vocab.itos, "max_len": int(max_len), "truncation": truncation,
         "metadata": json.loads(json.dumps(metadata or {})),  # plain values only, or weights_only loading refuses them
     }
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as f:
-            torch.save(bundle, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)  # atomic: the old file stays whole until the new one is complete
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as f:
+        torch.save(bundle, f)
     return path
 
 

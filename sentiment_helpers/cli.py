@@ -143,8 +143,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
 
     from . import checkpoint, pipeline, plots
+    from .files import output_folder
 
-    out = checkpoint.output_folder(args.out) if args.out else None  # a bad --out fails before the slow part
+    out = output_folder(args.out) if args.out else None  # a bad --out fails before the slow part
     bundle = checkpoint.load_checkpoint(args.checkpoint)
     meta = bundle.metadata
     scored = pipeline.evaluate_checkpoint(bundle, args.device, args.data_dir, progress=not args.no_progress,
@@ -209,18 +210,18 @@ def _predict(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
     from .predict import SentimentPredictor
-    from .review_files import CsvResults
+    from .review_files import csv_results
 
     reviews, source = _reviews(args)
     predictor = SentimentPredictor.from_checkpoint(args.checkpoint, args.device)
     skipped: list[int] = []
     count = 0
-    with (CsvResults(args.csv) if args.csv else contextlib.nullcontext()) as csv_out, \
+    with (csv_results(args.csv) if args.csv else contextlib.nullcontext()) as csv_out, \
             tqdm(desc="predict", unit=" reviews", disable=True if source == "the arguments" else None) as bar:
         for review, result in _predictions(predictor, reviews, skipped):
             row = {"index": review.index, **result.to_dict()}
             if csv_out:
-                csv_out.write(row)
+                csv_out.writerow(row)
             elif args.json:
                 print(json.dumps(row))
             else:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import archive
 from .errors import DataError
+from .files import output_folder
 
 HUB_NAME = "stanfordnlp/imdb"
 SAMPLE_DIR = Path(__file__).parent / "sample_data"
@@ -149,8 +150,6 @@ def download(out: str | Path, from_archive: str | Path | None = None, progress: 
     By default the reviews come from the Hugging Face hub (no star ratings). ``from_archive`` takes them from the
     original Stanford archive instead, which keeps each review's rating: a path to ``aclImdb_v1.tar.gz`` (or its
     unpacked folder), or a URL such as ``archive.ARCHIVE_URL``, downloaded once into ``out``. Returns rows per split."""
-    from .checkpoint import output_folder
-
     out = output_folder(out)
     splits = ("train", "test", "unsupervised")
     if from_archive is None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import platform
 import sys
 
 import torch
@@ -38,14 +39,26 @@ def place_model(model: torch.nn.Module, device: str | torch.device | None = None
     return device
 
 
-def cpu_has_bf16() -> bool:
-    """True on CPUs with native bfloat16 arithmetic (AVX512-BF16 or AMX), where bf16 autocast pays off."""
+def _cpuinfo() -> str:
     try:
         with open("/proc/cpuinfo") as f:
-            flags = f.read()
-    except OSError:
-        return False
+            return f.read()
+    except OSError:  # not Linux
+        return ""
+
+
+def cpu_has_bf16() -> bool:
+    """True on CPUs with native bfloat16 arithmetic (AVX512-BF16 or AMX), where bf16 autocast pays off."""
+    flags = _cpuinfo()
     return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def describe_machine() -> str:
+    """What a recorded run ran on, e.g. "2 CPU cores (AMD EPYC), no GPU"."""
+    models = [line.split(":", 1)[1].strip() for line in _cpuinfo().splitlines() if line.startswith("model name")]
+    model = models[0] if models else platform.processor() or platform.machine()
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
+    return f"{os.cpu_count()} CPU cores ({model}), {gpu}"
 
 
 def prepare_cpu() -> None:

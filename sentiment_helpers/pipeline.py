@@ -15,6 +15,7 @@ import torch
 
 from . import batching, checkpoint, colab, data, evaluate, train
 from .device import pick_device
+from .files import output_folder
 from .model import SentimentLSTM
 from .profiles import Profile, get_profile
 from .text import tokenize
@@ -174,7 +175,7 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
     changes = {k: v for k, v in {"epochs": epochs, **changes}.items() if v is not None}
     if changes:
         profile = profile.with_changes(**changes)
-    out = checkpoint.output_folder(out or checkpoint.default_artifacts_dir())
+    out = output_folder(out or checkpoint.default_artifacts_dir())
     start = time.perf_counter()
     train.set_seed(seed)
     prepared = prepare_data(profile, data_dir, seed)

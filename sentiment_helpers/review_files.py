@@ -7,14 +7,15 @@ million reviews needs no more memory than a few hundred of them. Each review kee
 """
 from __future__ import annotations
 
+import contextlib
 import csv
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from .errors import DataError, OutputError
+from .files import atomic_file
 
 CHUNK = 256
 FIELDS = ["index", "label", "p_positive", "confidence", "n_tokens", "n_known", "truncated"]
@@ -83,29 +84,15 @@ def _lines_of(path: Path) -> Iterator[Review]:
         yield from read_lines(f)
 
 
-class CsvResults:
-    """Predictions written to a CSV file as they come, in input order; the file appears whole or not at all."""
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path).expanduser()
-        if self.path.is_dir():
-            raise OutputError(f"{self.path}: is a folder; --csv wants a file name, e.g. {self.path / 'predictions.csv'}")
-        if not self.path.parent.is_dir():
-            raise OutputError(f"{self.path.parent}: no such folder for the --csv file")
-        self.partial = self.path.with_name(f".{self.path.name}.partial")
-        self.file = open(self.partial, "w", newline="", encoding="utf-8")
-        self.writer = csv.DictWriter(self.file, FIELDS)
-        self.writer.writeheader()
-
-    def write(self, row: dict) -> None:
-        self.writer.writerow({key: row[key] for key in FIELDS})
-
-    def __enter__(self) -> "CsvResults":
-        return self
-
-    def __exit__(self, kind, error, traceback) -> None:
-        self.file.close()
-        if kind is None:
-            os.replace(self.partial, self.path)
-        else:
-            self.partial.unlink(missing_ok=True)
+@contextlib.contextmanager
+def csv_results(path: str | Path) -> Iterator[csv.DictWriter]:
+    """A CSV writer for predictions as they come, in input order; the file appears whole or not at all."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; --csv wants a file name, e.g. {path / 'predictions.csv'}")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path.parent}: no such folder for the --csv file")
+    with atomic_file(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        yield writer

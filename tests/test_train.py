@@ -160,3 +160,27 @@ def test_full_profile_stops_early_and_the_ablation_starts_without_it():
     spec.loader.exec_module(ablation)
     ladder = ablation.variants("full")
     assert ladder[0][1].patience is None and ladder[-1][1] == get_profile("full")
+
+
+def test_evaluate_checkpoint_scores_the_validation_reviews_its_run_chose_the_epoch_on(smoke_run):
+    from sentiment_helpers.checkpoint import load_checkpoint
+
+    scored = pipeline.evaluate_checkpoint(load_checkpoint(smoke_run.checkpoint_path), torch.device("cpu"),
+                                          data.SAMPLE_DIR, progress=False, split="validation")
+    assert len(scored.reviews) == smoke_run.metrics["n_val"]
+    assert abs(scored.evaluation.metrics["accuracy"] - smoke_run.metrics["val_accuracy"]) <= 2 / len(scored.reviews)
+    with pytest.raises(AttributeError, match="validation reviews"):
+        scored.test  # the lessons' name for the test split is not quietly given to other reviews
+    with pytest.raises(ValueError, match="split must be"):
+        pipeline.held_out_split(load_checkpoint(smoke_run.checkpoint_path), "train")
+
+
+def test_the_test_session_never_writes_into_a_learners_artifacts_folder():
+    import os
+    from pathlib import Path
+
+    from sentiment_helpers.checkpoint import default_artifacts_dir
+
+    root = Path(__file__).resolve().parent.parent
+    assert default_artifacts_dir() == Path(os.environ["SENTIMENT_ARTIFACTS"])
+    assert root / "artifacts" not in (default_artifacts_dir(), *default_artifacts_dir().parents)
