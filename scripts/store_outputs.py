@@ -11,7 +11,7 @@ What is stored: every output except stderr (progress bars, warnings) and widget 
 and no widget state is kept); each code cell's metadata gets the hash of its source (tests/test_notebooks.py
 fails when a cell changed after its output was stored); the notebook's metadata records the run (profile,
 data, date, machine, command) and its first cell says so in one line. A cell that fails, or an output that
-shows an absolute path of this machine, stops the script before anything is written.
+shows an absolute path of this machine, stops the script before that notebook is written.
 """
 from __future__ import annotations
 
