@@ -29,6 +29,7 @@ class SentimentDemo:
         self.predictor, self.show_chart = predictor, show_chart
         self.last_result: Prediction | None = None
         self.last_error: str | None = None
+        self.analyzed_text: str | None = None  # what "Why?" explains: the text of the last analysis
         self.text = widgets.Textarea(placeholder="Type or paste a movie review, then click Analyze",
                                      layout=widgets.Layout(width="100%", height="120px"))
         options = [("Choose an example review...", "")] + [(name, text) for name, text in (examples or EXAMPLES).items()]
@@ -46,16 +47,26 @@ class SentimentDemo:
     def _use_example(self, change: dict) -> None:
         if change["new"]:
             self.text.value = change["new"]
+            self.examples.value = ""  # back to the prompt, so that choosing the same example again works
+
+    def _working(self, what: str) -> tuple[bool, bool]:
+        """Disable both buttons while the model runs; returns their states to restore."""
+        states = self.button.disabled, self.why_button.disabled
+        self.button.disabled = self.why_button.disabled = True
+        self._show(f"working&hellip; ({what})", "#555")
+        return states
 
     def _show(self, message: str, colour: str = "black") -> None:
         self.status.value = f'<span style="color:{colour}">{message}</span>'
 
     def analyze(self, _button: widgets.Button | None = None) -> Prediction | None:
         """What the Analyze button does; errors are shown in the demo, never swallowed."""
-        self.last_result, self.last_error = None, None
-        self.explanation.value, self.why_button.disabled = "", True
+        self.last_result, self.last_error, self.analyzed_text = None, None, None
+        self.explanation.value = ""
+        text = self.text.value
+        self._working("analyzing")
         try:
-            result = self.predictor.predict_sentiment(self.text.value)
+            result = self.last_result = self.predictor.predict_sentiment(text)
         except ValueError as error:  # empty text: a hint, not a fake prediction
             self.last_error = str(error)
             self._show(f"Hint: {html.escape(str(error))}", "#8a6d3b")
@@ -66,14 +77,18 @@ class SentimentDemo:
             self._show(f"Something went wrong: {html.escape(self.last_error)}", "#a94442")
             self.output.clear_output()
             return None
-        self.last_result, self.why_button.disabled = result, False
+        finally:  # whatever happened, Analyze works again; Why? only once there is an analysis to explain
+            self.button.disabled, self.why_button.disabled = False, self.last_result is None
+        self.analyzed_text = text
         read = min(result.n_tokens, self.predictor.max_len)
         known = f"{result.n_known} of {read} words known to the model"
         if result.n_known == 0:
             known = "none of these words is in the model's vocabulary, so this is a guess"
-        cut = f"; read only the first {self.predictor.max_len} tokens" if result.truncated else ""
+        cut = f"; {self.predictor.truncation_note()}" if result.truncated else ""
+        calibrated = ", calibrated" if self.predictor.temperature != 1.0 else ""
         colour = "#3c763d" if result.label == "positive" else "#a94442"
-        self._show(f"<b>{result.label.capitalize()}</b> ({result.confidence:.1%} confident) &middot; {known}{cut}", colour)
+        self._show(f"<b>{result.label.capitalize()}</b> ({result.confidence:.1%} confident{calibrated}) &middot; "
+                   f"{known}{cut}", colour)
         if self.show_chart:
             with self.output:
                 self.output.clear_output(wait=True)
@@ -83,22 +98,33 @@ class SentimentDemo:
         return result
 
     def explain(self, _button: widgets.Button | None = None) -> explain.Explanation | None:
-        """The "Why?" view: the review with each word shaded by how much it moved the prediction."""
+        """The "Why?" view: the analyzed review (not what the box holds now) with each word shaded by how much it
+        moved the prediction."""
+        if self.analyzed_text is None:
+            self._show("Hint: click Analyze first; Why? explains the last analysis", "#8a6d3b")
+            return None
+        status = self.status.value
+        self._working("explaining")
         try:
-            explanation = explain.occlusion(self.predictor, self.text.value)
+            explanation = explain.occlusion(self.predictor, self.analyzed_text)
         except Exception as error:
             self.last_error = f"{type(error).__name__}: {error}"
             self._show(f"Could not explain: {html.escape(self.last_error)}", "#a94442")
             return None
+        finally:
+            self.button.disabled = self.why_button.disabled = False
+        self.status.value = status
+        edited = "" if self.text.value == self.analyzed_text else " (the text analyzed last, not the edited one)"
         legend = ('<div style="font-size:90%;color:#555">green: pushed towards positive, red: towards negative '
-                  "(the change in probability when the word is removed)</div>")
+                  f"(how much the log-odds fall when the word is removed){edited}</div>")
         self.explanation.value = legend + explanation.to_html()
         return explanation
 
     def snapshot(self) -> None:
         """Show what the demo shows now (the review, the verdict, the chart, the explanation) as plain outputs,
         which stay visible where widgets cannot render, such as a notebook's preview on GitHub."""
-        display(HTML(f"<p><b>Review:</b> {html.escape(self.text.value)}</p><p>{self.status.value}</p>"))
+        shown = self.analyzed_text if self.analyzed_text is not None else self.text.value
+        display(HTML(f"<p><b>Review:</b> {html.escape(shown)}</p><p>{self.status.value}</p>"))
         if self.last_result is not None and self.show_chart:
             figure = plots.probability_bars(self.last_result.p_positive)
             display(figure)

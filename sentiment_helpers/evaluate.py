@@ -46,13 +46,14 @@ class Evaluation:
     metrics: dict
     confusion: np.ndarray  # [[TN, FP], [FN, TP]]
     report: str
+    logits: np.ndarray | None = None  # [N] scores before the sigmoid, where the model has them
 
     @property
     def y_pred(self) -> np.ndarray:
         return (self.p_positive >= 0.5).astype(int)
 
 
-def compute_metrics(y_true, p_positive, threshold: float = 0.5) -> Evaluation:
+def compute_metrics(y_true, p_positive, threshold: float = 0.5, logits: np.ndarray | None = None) -> Evaluation:
     y_true = np.asarray(y_true).astype(int)
     p_positive = np.asarray(p_positive, dtype=float)
     y_pred = (p_positive >= threshold).astype(int)
@@ -67,10 +68,10 @@ def compute_metrics(y_true, p_positive, threshold: float = 0.5) -> Evaluation:
     confusion = skm.confusion_matrix(y_true, y_pred, labels=[0, 1])
     report = skm.classification_report(y_true, y_pred, labels=[0, 1], target_names=["negative", "positive"],
                                        digits=4, zero_division=0)
-    return Evaluation(y_true, p_positive, {k: float(v) for k, v in values.items()}, confusion, report)
+    return Evaluation(y_true, p_positive, {k: float(v) for k, v in values.items()}, confusion, report, logits)
 
 
 def evaluate(model: nn.Module, loader: DataLoader, device: torch.device | str | None = None, amp: bool | None = None,
              progress: bool = True, desc: str = "evaluate") -> Evaluation:
     logits, labels = predict_logits(model, loader, device, amp, progress, desc)
-    return compute_metrics(labels, sigmoid(logits))
+    return compute_metrics(labels, sigmoid(logits), logits=logits)

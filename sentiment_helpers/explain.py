@@ -1,8 +1,17 @@
-"""Why did the model decide? Occlusion: remove one word at a time and watch the probability move.
+"""Why did the model decide? Two ways to score each word's part in a prediction.
 
-A word's attribution is p(positive | review) - p(positive | review without that word): positive
-values pushed the model towards "positive", negative ones towards "negative". One batched forward
-pass scores all the occluded copies at once.
+**Occlusion**: remove one word at a time and watch the *logit* (the log-odds, log p/(1 - p)) move. A word's
+attribution is logit(review) - logit(review without that word): positive values pushed the model towards
+"positive", negative ones towards "negative". The logit, not the probability: once a model is 99.9% sure, removing
+a decisive word may move the probability by 0.001 while the log-odds still move by several units. One batched
+forward pass scores all the occluded copies at once.
+
+**Integrated gradients** (Sundararajan et al., 2017): walk from a baseline (every embedding zero, the vector of
+<pad>) to the review's embeddings in ``steps`` small steps, average the gradient of the logit along the way and
+multiply by (embedding - baseline). The attributions add up to logit(review) - logit(baseline) (up to the error
+of the approximation), which occlusion does not promise. Occlusion asks "what if this word were absent?",
+integrated gradients "how much did this word's vector add, with every other word present?": they disagree on words
+that only matter together ("not" + "bad") and when removing a word shifts the words after it.
 """
 from __future__ import annotations
 
@@ -19,8 +28,10 @@ from .vocab import UNK_ID
 @dataclass
 class Explanation:
     tokens: list[str]  # the tokens the model read (after cleaning and truncation)
-    attributions: list[float]  # one per token
-    p_positive: float
+    attributions: list[float]  # one per token, in logit units
+    p_positive: float  # the predictor's probability (calibrated when it has a temperature)
+    logit: float = 0.0  # the model's raw logit for the review
+    method: str = "occlusion"
 
     def top(self, n: int = 5) -> list[tuple[str, float]]:
         """The n tokens with the largest absolute effect."""
@@ -52,15 +63,44 @@ def _read_tokens(predictor: SentimentPredictor, text: str) -> tuple[list[str], l
     return kept, predictor.vocab.encode(kept)
 
 
-@torch.inference_mode()
 def occlusion(predictor: SentimentPredictor, text: str, batch_size: int = 128) -> Explanation:
+    """Each word's attribution: the drop in the logit when that word is removed."""
     tokens, ids = _read_tokens(predictor, text)
     if not tokens:
-        p = predictor.predict_sentiment(text).p_positive
-        return Explanation([], [], p)
-    full = predictor.probabilities([ids])[0]
+        return Explanation([], [], predictor.predict_sentiment(text).p_positive)
+    full = predictor.logits([ids])[0]
     variants = [ids[:i] + ids[i + 1:] or [UNK_ID] for i in range(len(ids))]  # as encode_text reads an empty review
-    probabilities = []
+    logits = []
     for start in range(0, len(variants), batch_size):
-        probabilities += predictor.probabilities(variants[start: start + batch_size])
-    return Explanation(tokens, [full - p for p in probabilities], full)
+        logits += predictor.logits(variants[start: start + batch_size])
+    return Explanation(tokens, [full - z for z in logits], predictor.probabilities([ids])[0], full)
+
+
+def integrated_gradients(predictor: SentimentPredictor, text: str, steps: int = 64) -> Explanation:
+    """Integrated gradients of the logit with respect to each word's embedding, from an all-zero baseline."""
+    tokens, ids = _read_tokens(predictor, text)
+    if not tokens:
+        return Explanation([], [], predictor.predict_sentiment(text).p_positive, method="integrated gradients")
+    model, device = predictor.model, predictor.device
+    with torch.no_grad():
+        embedded = model.embedding(torch.tensor([ids], device=device)).float()  # [1, T, E]
+    # midpoints of `steps` equal intervals between the baseline (alpha = 0) and the review (alpha = 1)
+    alphas = ((torch.arange(steps, device=device) + 0.5) / steps)[:, None, None]  # [S, 1, 1]
+    path = (alphas * embedded).requires_grad_(True)  # [S, T, E]
+    lengths = torch.full((steps,), len(ids), device=device)
+    # cuDNN's LSTM has no backward pass in eval mode: use PyTorch's own kernels for this one call
+    with torch.enable_grad(), torch.backends.cudnn.flags(enabled=False):
+        logits = model.classify(path, lengths)  # [S]
+        gradients, = torch.autograd.grad(logits.sum(), path)  # [S, T, E]
+    attributions = (embedded[0] * gradients.mean(0)).sum(-1)  # [T]: (x - baseline) . average gradient
+    full = predictor.logits([ids])[0]
+    return Explanation(tokens, attributions.cpu().tolist(), predictor.probabilities([ids])[0], full,
+                       "integrated gradients")
+
+
+def baseline_logit(predictor: SentimentPredictor, n_tokens: int) -> float:
+    """The logit of the all-zero baseline of ``n_tokens`` positions (what integrated gradients starts from)."""
+    model, device = predictor.model, predictor.device
+    with torch.no_grad():
+        zeros = torch.zeros(1, n_tokens, model.embedding.embedding_dim, device=device)
+        return float(model.classify(zeros, torch.tensor([n_tokens], device=device)))

@@ -81,9 +81,16 @@ class SentimentLSTM(nn.Module):
         self.fc = nn.Linear(features, 1)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """ids: [B, T] token ids padded with 0 at the end, lengths: [B] -> logits [B]."""
+        """ids: [B, T] token ids padded with 0 at the end, lengths: [B] -> logits [B].
+
+        A logit is the score before the sigmoid: p(positive) = sigmoid(logit), so > 0 means "positive"."""
+        return self.classify(self.embedding(ids), lengths)
+
+    def classify(self, embedded: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Embedded reviews [B, T, E] -> logits [B]: everything after the embedding lookup (integrated gradients
+        starts here, since it needs to move smoothly between embeddings)."""
         lengths = lengths.clamp(min=1)
-        x = self.embed_dropout(self.embedding(ids))  # [B, T, E]
+        x = self.embed_dropout(embedded)  # [B, T, E]
         for i, layer in enumerate(self.lstm):
             if i > 0:
                 x = self.between_layers(x)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from . import batching, checkpoint, colab, data, evaluate, train
+from . import batching, calibration, checkpoint, colab, data, evaluate, train
 from .device import pick_device
 from .files import output_folder
 from .model import SentimentLSTM
@@ -157,6 +157,28 @@ def evaluate_checkpoint(bundle: checkpoint.Checkpoint, device: torch.device | No
     return CheckpointEvaluation(reviews, encoded, result, split)
 
 
+def calibrate_checkpoint(path: str | Path, data_dir: str | Path | None = None, refit: bool = False,
+                         progress: bool = False) -> float:
+    """Fit the checkpoint's temperature on its validation reviews and store it in the checkpoint, so that the
+    predictor, the demo and the command line give calibrated probabilities from then on. Returns T.
+
+    A checkpoint that already carries one keeps it (``refit=True`` fits again)."""
+    bundle = checkpoint.load_checkpoint(path)
+    if "temperature" in bundle.metadata and not refit:
+        return float(bundle.metadata["temperature"])
+    validation = evaluate_checkpoint(bundle, data_dir=data_dir, progress=progress, split="validation").evaluation
+    fit = calibration.fit_temperature(validation.logits, validation.y_true)
+    checkpoint.save_checkpoint(path, bundle.model, bundle.vocab, bundle.max_len, bundle.truncation,
+                               {**bundle.metadata, **_temperature_metadata(fit, len(validation.y_true))})
+    return fit.temperature
+
+
+def _temperature_metadata(fit: calibration.TemperatureFit, n_validation: int) -> dict:
+    return {"temperature": fit.temperature,
+            "calibration": {"fitted_on": "validation", "n": n_validation, "log_loss_before": fit.log_loss_before,
+                            "log_loss_after": fit.log_loss_after}}
+
+
 @dataclass
 class RunResult:
     checkpoint_path: Path
@@ -192,6 +214,9 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
     if result.best_state is None:
         raise train.TrainingError(result.message or "training produced no validated model")
     evaluation = evaluate.evaluate(model, loader(prepared.test, False), torch_device, progress=progress, desc="test")
+    validation = evaluate.evaluate(model, loader(prepared.validation, False), torch_device, progress=False)
+    fitted = calibration.fit_temperature(validation.logits, validation.y_true)  # on validation, never test
+    calibrated = calibration.scale(evaluation.logits, fitted.temperature)
     metrics = {
         "test_accuracy": evaluation.metrics["accuracy"], "val_accuracy": result.best_val_accuracy,
         "test_metrics": evaluation.metrics, "profile": profile.name, "data_source": prepared.source,
@@ -199,12 +224,16 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
         "epochs": profile.epochs, "epochs_run": len(result.history.epochs), "best_epoch": result.best_epoch,
         "status": result.status, "train_seconds": result.seconds, "seconds": time.perf_counter() - start,
         "seconds_per_epoch": [e["seconds"] for e in result.history.epochs], "seed": seed,
+        "temperature": fitted.temperature,
+        "test_ece": {"raw": calibration.expected_calibration_error(evaluation.y_true, evaluation.p_positive),
+                     "calibrated": calibration.expected_calibration_error(evaluation.y_true, calibrated)},
         "device": torch_device.type, "versions": library_versions(), "profile_settings": profile.to_dict(),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
     final = checkpoint.load_checkpoint(path)  # re-save the best weights with the test metrics in the bundle
     checkpoint.save_checkpoint(path, final.model, final.vocab, final.max_len, final.truncation,
-                               {**final.metadata, "metrics": metrics})
+                               {**final.metadata, "metrics": metrics,
+                                **_temperature_metadata(fitted, len(validation.y_true))})
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     (out / "history.json").write_text(json.dumps({"steps": result.history.steps, "epochs": result.history.epochs}))
     return RunResult(path, metrics, result, evaluation)

@@ -44,29 +44,44 @@ class SentimentPredictor:
     """A trained model with its vocabulary, ready for raw text.
 
     Runs on the GPU when there is one (explanations run the model once per word), else on the CPU;
-    ``device=`` chooses."""
+    ``device=`` chooses. ``temperature``: probabilities are sigmoid(logit / T), with the T fitted on validation
+    reviews (``calibration.fit_temperature``; a checkpoint carries it once ``pipeline.calibrate_checkpoint`` ran).
+    T = 1 gives the network's raw, usually over-confident, probabilities."""
 
     def __init__(self, model: SentimentLSTM, vocab: Vocab, max_len: int = 256, truncation: str = "head",
-                 device: str | torch.device | None = None):
+                 device: str | torch.device | None = None, temperature: float = 1.0):
+        if not temperature > 0:
+            raise ValueError(f"temperature must be positive, not {temperature}")
         self.device = place_model(model, device)
         self.model, self.vocab = model.eval(), vocab
-        self.max_len, self.truncation = max_len, truncation
+        self.max_len, self.truncation, self.temperature = max_len, truncation, float(temperature)
 
     @classmethod
     def from_checkpoint(cls, path: str | Path | Checkpoint,
                         device: str | torch.device | None = None) -> "SentimentPredictor":
         bundle = path if isinstance(path, Checkpoint) else load_checkpoint(path)
-        return cls(bundle.model, bundle.vocab, bundle.max_len, bundle.truncation, device)
+        return cls(bundle.model, bundle.vocab, bundle.max_len, bundle.truncation, device,
+                   bundle.metadata.get("temperature", 1.0))
+
+    def truncation_note(self) -> str:
+        """What the model reads of a review longer than ``max_len`` tokens, in words."""
+        if self.truncation == "head+tail":
+            head = self.max_len // 2
+            return f"read only the first {head} and the last {self.max_len - head} tokens"
+        return f"read only the first {self.max_len} tokens"
 
     def _encode(self, text: str) -> tuple[list[int], int]:
         return encode_text(check_text(text), self.vocab, self.max_len, self.truncation)
 
     @torch.inference_mode()
-    def probabilities(self, encoded: list[list[int]]) -> list[float]:
-        """P(positive) for already-encoded reviews (lists of ids), in one padded batch."""
+    def logits(self, encoded: list[list[int]]) -> list[float]:
+        """The model's raw logits for already-encoded reviews (lists of ids), in one padded batch."""
         batch = collate([(ids, 0, i) for i, ids in enumerate(encoded)])  # pad to the longest review
-        logits = self.model(batch["ids"].to(self.device), batch["lengths"].to(self.device)).float()
-        return torch.sigmoid(logits).cpu().tolist()
+        return self.model(batch["ids"].to(self.device), batch["lengths"].to(self.device)).float().cpu().tolist()
+
+    def probabilities(self, encoded: list[list[int]]) -> list[float]:
+        """P(positive) = sigmoid(logit / temperature) for already-encoded reviews."""
+        return torch.sigmoid(torch.tensor(self.logits(encoded)) / self.temperature).tolist()
 
     @staticmethod
     def _result(p_positive: float, ids: list[int], n_tokens: int, max_len: int) -> Prediction:

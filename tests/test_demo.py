@@ -91,3 +91,48 @@ def test_snapshot_shows_the_current_view_as_plain_outputs(predictor, monkeypatch
     assert kinds == ["HTML", "Figure", "HTML"]
     assert "&lt;b&gt;film" in shown[0].data and app.last_result.label.capitalize() in shown[0].data
     assert "wonderful" in shown[2].data
+
+
+def test_why_explains_the_analyzed_text_not_the_edited_box(predictor):
+    demo = SentimentDemo(predictor, show_chart=False)
+    demo.text.value = "A wonderful film."
+    demo.button.click()
+    demo.text.value = "Something else entirely, typed afterwards."
+    demo.why_button.click()
+    assert "wonderful" in demo.explanation.value and "afterwards" not in demo.explanation.value
+    assert "analyzed last" in demo.explanation.value
+    assert not demo.button.disabled and not demo.why_button.disabled  # buttons work again after the run
+
+
+def test_buttons_are_disabled_while_the_model_runs(predictor, monkeypatch):
+    demo = SentimentDemo(predictor, show_chart=False)
+    seen = []
+    original = predictor.predict_sentiment
+
+    def spy(text):
+        seen.append((demo.button.disabled, demo.why_button.disabled, "working" in demo.status.value))
+        return original(text)
+
+    monkeypatch.setattr(predictor, "predict_sentiment", spy)
+    demo.text.value = "fine"
+    demo.button.click()
+    assert seen == [(True, True, True)] and not demo.button.disabled
+
+
+def test_choosing_the_same_example_again_works(predictor):
+    demo = SentimentDemo(predictor, show_chart=False)
+    demo.examples.value = EXAMPLES["Mixed"]
+    demo.text.value = "edited"
+    demo.examples.value = EXAMPLES["Mixed"]
+    assert demo.text.value == EXAMPLES["Mixed"]
+
+
+def test_the_demo_says_its_confidence_is_calibrated(smoke_run):
+    from sentiment_helpers.predict import SentimentPredictor
+
+    calibrated = SentimentPredictor.from_checkpoint(smoke_run.checkpoint_path)
+    assert calibrated.temperature != 1.0  # run_training fitted it on validation
+    demo = SentimentDemo(calibrated, show_chart=False)
+    demo.text.value = "A wonderful film."
+    demo.button.click()
+    assert "calibrated" in demo.status.value

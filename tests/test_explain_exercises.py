@@ -65,3 +65,49 @@ def test_unanswered_exercises_say_so(capsys):
     assert not exercises.check_steps_per_epoch(None)
     assert not exercises.check_bigram_count(None)
     assert capsys.readouterr().out.count("not answered yet") == 8
+
+
+def test_occlusion_reads_the_logit_so_a_saturated_prediction_still_shows_its_reason(one_word_model):
+    with torch.no_grad():
+        one_word_model.model.fc.weight[0, 0] = 40.0  # p(positive) = 1.0 to float precision with "superb"
+    try:
+        explanation = occlusion(one_word_model, "The film was superb.")
+        assert explanation.p_positive > 0.999999
+        word, value = explanation.top(1)[0]
+        assert word == "superb" and value > 20  # in probability the change would round to almost nothing
+    finally:
+        with torch.no_grad():
+            one_word_model.model.fc.weight[0, 0] = 4.0
+
+
+def test_integrated_gradients_add_up_to_the_logit_minus_the_baseline(one_word_model):
+    from sentiment_helpers.explain import baseline_logit, integrated_gradients
+
+    explanation = integrated_gradients(one_word_model, "The film was superb, the plot was the film.", steps=256)
+    assert explanation.method == "integrated gradients" and len(explanation.attributions) == 9
+    assert explanation.top(1)[0][0] == "superb"
+    gap = explanation.logit - baseline_logit(one_word_model, len(explanation.tokens))
+    assert sum(explanation.attributions) == pytest.approx(gap, abs=0.02)
+
+
+def test_classify_is_forward_after_the_embedding():
+    torch.manual_seed(0)
+    model = SentimentLSTM(vocab_size=20, embed_dim=8, hidden_dim=6, num_layers=2).eval()
+    ids, lengths = torch.randint(1, 20, (3, 7)), torch.tensor([7, 5, 2])
+    torch.testing.assert_close(model.classify(model.embedding(ids), lengths), model(ids, lengths))
+
+
+def test_predictor_temperature_softens_probabilities_but_keeps_labels(one_word_model):
+    text = "The film was superb."
+    raw = one_word_model.predict_sentiment(text)
+    softened = SentimentPredictor(one_word_model.model, one_word_model.vocab, max_len=50, temperature=3.0)
+    calibrated = softened.predict_sentiment(text)
+    assert calibrated.label == raw.label and 0.5 < calibrated.confidence < raw.confidence
+    with pytest.raises(ValueError, match="positive"):
+        SentimentPredictor(one_word_model.model, one_word_model.vocab, temperature=0)
+
+
+def test_truncation_note_names_the_rule(one_word_model):
+    head_tail = SentimentPredictor(one_word_model.model, one_word_model.vocab, max_len=256, truncation="head+tail")
+    assert head_tail.truncation_note() == "read only the first 128 and the last 128 tokens"
+    assert one_word_model.truncation_note() == "read only the first 50 tokens"
