@@ -103,3 +103,60 @@ def check_bigram_count(answer: int, text: str = "not bad at all not bad") -> boo
     words = text.split()
     truth = len(set(zip(words, words[1:])))
     return _verdict(answer == truth, f"distinct bigrams in {text!r}", "pairs of neighbouring words, duplicates once")
+
+
+# Check questions inside the lessons, where the idea is taught: multiple choice (a letter) or a number.
+QUESTIONS: dict[str, tuple[object, str]] = {
+    # 01: the validation split
+    "01-validation": ("b", "validation chooses between models and epochs; the test set is looked at once, at the end"),
+    # 02: what <unk> costs
+    "02-unk": ("c", "<unk> and <pad> have ids of their own: 10,000 words + 2"),
+    # 03: the LSTM cell
+    "03-memory": ("b", "c_t = f * c_(t-1) + i * candidate"),
+    "03-gate-rows": (4 * 128, "the four gates are stacked: i, f, g, o"),
+    # 04: the training loop
+    "04-zero-grad": ("a", "backward() adds to .grad, it does not overwrite it"),
+    "04-early-stop": ("c", "the schedule was planned for all epochs; stopping early skips its low-learning-rate tail"),
+    # 04b: the baseline
+    "04b-bigram": ("b", "a unigram model sees 'bad' in 'not bad'; the pair 'not bad' is a feature of its own"),
+    # 05: calibration and comparison
+    "05-temperature": ("a", "dividing every logit by the same T > 0 never changes its sign"),
+    "05-mcnemar": ("b", "reviews both models get right, or both get wrong, say nothing about which is better"),
+    # 06: the demo
+    "06-why": ("b", "the explanation must describe the prediction on screen"),
+}
+
+
+def check_question(name: str, answer) -> bool:
+    """A check question inside a lesson: ``answer`` is a letter ("a", "b", ...) or a number, as the question asks."""
+    if name not in QUESTIONS:
+        raise KeyError(f"no check question named {name!r}")
+    if answer is None:
+        return _unanswered(f"question {name}")
+    truth, hint = QUESTIONS[name]
+    ok = str(answer).strip().lower() == truth if isinstance(truth, str) else answer == truth
+    return _verdict(ok, f"question {name}", hint)
+
+
+# 04 training, exercise 2
+def check_first_lr_of_onecycle(answer: float, max_lr: float = 3e-3) -> bool:
+    """OneCycleLR starts at max_lr / div_factor (25 by default)."""
+    if answer is None:
+        return _unanswered("the first learning rate of a one-cycle schedule")
+    return _verdict(abs(answer - max_lr / 25) < 1e-12, "the first learning rate of a one-cycle schedule",
+                    "OneCycleLR's div_factor is 25")
+
+
+# 05 evaluation, exercise 2
+def check_best_threshold(y_true, p_positive, answer: float) -> bool:
+    """The threshold on p(positive) that maximises accuracy on these (validation) reviews: any threshold that
+    reaches the best accuracy is right."""
+    import numpy as np
+
+    if answer is None:
+        return _unanswered("the threshold with the best validation accuracy")
+    y_true, p_positive = np.asarray(y_true).astype(int), np.asarray(p_positive, dtype=float)
+    accuracy = lambda t: float(((p_positive >= t) == y_true).mean())
+    best = max(accuracy(t) for t in np.unique(np.concatenate([p_positive, [0.5, 1.1]])))
+    return _verdict(accuracy(answer) >= best - 1e-12, "the threshold with the best validation accuracy",
+                    "try every distinct p(positive) as a threshold")

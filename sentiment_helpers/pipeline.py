@@ -111,13 +111,14 @@ def ensure_checkpoint(path: str | Path | None = None, data_dir: str | Path | Non
     return run_training("smoke", data_dir, fallback, progress=False).checkpoint_path
 
 
-HELD_OUT_SIZES = {"test": "n_test", "validation": "n_val"}
+HELD_OUT_SIZES = {"test": "n_test", "validation": "n_val", "train": "n_train"}
 
 
 def held_out_split(bundle: checkpoint.Checkpoint, split: str = "test", data_dir: str | Path | None = None):
-    """The reviews of ``split`` a checkpoint's run held out: same data, same profile subset, same seed.
+    """The reviews of ``split`` as a checkpoint's run used them: same data, same profile subset, same seed.
 
-    ``test`` is where its final report was measured; ``validation`` is where its epoch was chosen."""
+    ``test`` is where its final report was measured; ``validation`` is where its epoch was chosen; ``train`` is what
+    it learned from (a baseline fitted on it is compared on equal terms)."""
     if split not in HELD_OUT_SIZES:
         raise ValueError(f"split must be one of {', '.join(HELD_OUT_SIZES)}, not {split!r}")
     meta = bundle.metadata

@@ -80,3 +80,92 @@ def probability_bars(p_positive: float) -> Figure:
     ax.set_xlabel("probability")
     fig.tight_layout()
     return fig
+
+
+def reliability_diagram(models: dict[str, tuple], n_bins: int = 10) -> Figure:
+    """Accuracy against top-label confidence, one line per model (``{name: (y_true, p_positive)}``), with the
+    diagonal a calibrated model would follow and, below, how many reviews fall in each confidence bin."""
+    from .calibration import expected_calibration_error, reliability_table
+
+    fig, (curve_ax, count_ax) = plt.subplots(2, 1, figsize=(6, 6.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    curve_ax.plot([0.5, 1], [0.5, 1], ls="--", color="grey", label="calibrated")
+    width = 0.5 / n_bins / (len(models) + 1)
+    for i, (name, (y_true, p_positive)) in enumerate(models.items()):
+        table = reliability_table(y_true, p_positive, n_bins)
+        ece = expected_calibration_error(y_true, p_positive, n_bins)
+        curve_ax.plot(table.confidence, table.accuracy, "o-", label=f"{name} (ECE {ece:.3f})")
+        centres = np.array([float(b.split("-")[0]) for b in table.index]) + (i + 0.5) * width
+        count_ax.bar(centres, table.reviews, width=width, label=name)
+    curve_ax.set(ylabel="accuracy in the bin", title="Reliability: of the reviews predicted with this confidence, "
+                 "how many were right?")
+    curve_ax.title.set_fontsize(9)
+    count_ax.set(xlabel="confidence of the predicted label, max(p, 1 - p)", ylabel="reviews", yscale="log")
+    for ax in (curve_ax, count_ax):
+        ax.grid(alpha=0.3)
+    curve_ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def learning_rate(steps: pd.DataFrame) -> Figure:
+    """The learning rate at every optimizer step (the history records it)."""
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot(steps.step, steps.lr)
+    ax.set(xlabel="optimizer step", ylabel="learning rate", title="learning-rate schedule")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def gradient_reach(distances: np.ndarray, norms: dict[str, np.ndarray]) -> Figure:
+    """How strongly the loss at the end of a sequence reaches back to each earlier input (log scale)."""
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for name, values in norms.items():
+        ax.plot(distances, values, label=name)
+    ax.set(xlabel="steps before the end of the sequence", ylabel="gradient norm at that input", yscale="log",
+           title="How far back does the gradient reach?")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def lstm_cell_diagram() -> Figure:
+    """One LSTM step: the cell state runs along the top, changed only by the forget gate (x) and the gated
+    candidate (+); the hidden state is the output gate times tanh of the new cell state."""
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    ax.set(xlim=(0, 10), ylim=(0, 5.2))
+    ax.axis("off")
+    box = dict(boxstyle="round,pad=0.35", fc="#f3f6fa", ec="#4a6fa5")
+    gate = dict(boxstyle="round,pad=0.3", fc="#fde9c9", ec="#c98a1b")
+    op = dict(boxstyle="circle,pad=0.2", fc="white", ec="black")
+    arrow = dict(arrowstyle="->", color="black", lw=1.2)
+    # the cell-state highway along the top
+    ax.annotate("", xy=(9.6, 4.4), xytext=(0.4, 4.4), arrowprops=dict(arrowstyle="->", lw=2.5, color="#4a6fa5"))
+    ax.text(0.3, 4.7, r"$c_{t-1}$", fontsize=13)
+    ax.text(9.3, 4.7, r"$c_t$", fontsize=13)
+    ax.text(3.0, 4.4, r"$\times$", fontsize=13, ha="center", va="center", bbox=op)
+    ax.text(5.2, 4.4, r"$+$", fontsize=13, ha="center", va="center", bbox=op)
+    # the inputs along the bottom
+    ax.annotate("", xy=(7.2, 0.7), xytext=(0.4, 0.7), arrowprops=dict(arrowstyle="-", lw=1.5))
+    ax.text(0.3, 0.25, r"$h_{t-1}$,  $x_t$", fontsize=13)
+    gates = [(3.0, r"$f_t = \sigma(\cdot)$" + "\nforget", gate, 4.4), (4.5, r"$i_t = \sigma(\cdot)$" + "\ninput", gate, 3.2),
+             (5.9, r"$\tilde c_t = \tanh(\cdot)$" + "\ncandidate", box, 3.2), (7.2, r"$o_t = \sigma(\cdot)$" + "\noutput", gate, 3.2)]
+    for x, label, style, target in gates:
+        ax.text(x, 1.9, label, fontsize=10, ha="center", va="center", bbox=style)
+        ax.annotate("", xy=(x, 1.45), xytext=(x, 0.7), arrowprops=arrow)
+    ax.annotate("", xy=(3.0, 4.15), xytext=(3.0, 2.35), arrowprops=arrow)  # f_t into the x on the highway
+    ax.text(5.2, 3.2, r"$\times$", fontsize=13, ha="center", va="center", bbox=op)  # i_t * candidate
+    ax.annotate("", xy=(4.95, 3.2), xytext=(4.5, 2.35), arrowprops=arrow)
+    ax.annotate("", xy=(5.45, 3.2), xytext=(5.9, 2.35), arrowprops=arrow)
+    ax.annotate("", xy=(5.2, 4.15), xytext=(5.2, 3.45), arrowprops=arrow)
+    ax.text(8.4, 3.3, r"$\tanh$", fontsize=11, ha="center", va="center", bbox=box)  # tanh(c_t)
+    ax.annotate("", xy=(8.4, 3.6), xytext=(8.4, 4.4), arrowprops=arrow)
+    ax.text(8.4, 2.2, r"$\times$", fontsize=13, ha="center", va="center", bbox=op)
+    ax.annotate("", xy=(8.4, 2.45), xytext=(8.4, 3.0), arrowprops=arrow)
+    ax.annotate("", xy=(8.15, 2.2), xytext=(7.6, 2.1), arrowprops=arrow)
+    ax.annotate("", xy=(9.6, 1.2), xytext=(8.4, 1.95), arrowprops=arrow)
+    ax.text(9.1, 0.8, r"$h_t$", fontsize=13)
+    ax.text(0.4, 3.4, "cell state: long-term memory,\nchanged only by $\\times$ and $+$", fontsize=9, color="#4a6fa5")
+    fig.tight_layout()
+    return fig

@@ -90,8 +90,11 @@ def fit(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, *, e
                 train_loader.batch_sampler.set_epoch(epoch - 1)  # a new, reproducible order each epoch
             model.train()
             epoch_start, seen, loss_sum, correct = time.perf_counter(), 0, 0.0, 0
-            batch_bar = tqdm(train_loader, desc=f"epoch {epoch}", leave=False, disable=not progress)
-            for batch in batch_bar:
+            # a bar updated by hand: tqdm(train_loader) would draw from the global RNG once more (it starts an extra
+            # iterator), and then the dropout masks would differ from those of a plain loop with the same seed
+            batch_bar = tqdm(total=len(train_loader), desc=f"epoch {epoch}", leave=False, disable=not progress)
+            for batch in train_loader:
+                batch_bar.update()
                 ids, lengths = batch["ids"].to(device), batch["lengths"].to(device)
                 labels = batch["labels"].to(device)
                 with autocast(device, dtype):

