@@ -1,4 +1,5 @@
-"""The training loop: Adam, BCE-with-logits, gradient clipping, validation each epoch, best checkpoint kept.
+"""The training loop: AdamW, BCE-with-logits, gradient clipping, a learning-rate schedule, validation each epoch, best
+checkpoint kept.
 
 ``fit`` never loses work: on a stop button (KeyboardInterrupt), a NaN loss or a time limit it stops,
 puts the best validated weights back into the model and returns the history so far with a note.
