@@ -1,7 +1,7 @@
 """How far to trust a probability: calibration error, reliability curves and temperature scaling.
 
 A classifier is *calibrated* when, of the reviews it calls positive with 80% confidence, about 80% are positive.
-Networks trained to minimise cross-entropy tend to be over-confident. Temperature scaling divides every logit by
+Networks trained to minimise cross-entropy are often over-confident (whether one is, is measured). Temperature scaling divides every logit by
 one number T > 0, fitted on validation reviews (never test) to minimise the log loss: T > 1 softens the
 probabilities. It never changes which side of 0.5 a review falls on, so accuracy and ROC AUC stay the same.
 
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
+
+from .evaluate import sigmoid
 
 
 def _confidence(p_positive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -31,7 +33,7 @@ def reliability_table(y_true, p_positive, n_bins: int = 10) -> pd.DataFrame:
     frame = pd.DataFrame({"bin": bins, "confidence": confidence, "correct": predicted == y_true})
     table = frame.groupby("bin").agg(reviews=("correct", "size"), confidence=("confidence", "mean"),
                                      accuracy=("correct", "mean"))
-    table.index = [f"{edges[i]:.2f}-{edges[i + 1]:.2f}" for i in table.index]
+    table.index = pd.IntervalIndex.from_arrays(edges[table.index], edges[table.index + 1], name="confidence bin")
     return table
 
 
@@ -70,4 +72,4 @@ def fit_temperature(logits, labels) -> TemperatureFit:
 
 def scale(logits, temperature: float) -> np.ndarray:
     """Calibrated p(positive) = sigmoid(logit / T)."""
-    return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(logits, dtype=float) / temperature, -50, 50)))
+    return sigmoid(np.asarray(logits, dtype=float) / temperature)

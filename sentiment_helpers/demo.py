@@ -49,12 +49,10 @@ class SentimentDemo:
             self.text.value = change["new"]
             self.examples.value = ""  # back to the prompt, so that choosing the same example again works
 
-    def _working(self, what: str) -> tuple[bool, bool]:
-        """Disable both buttons while the model runs; returns their states to restore."""
-        states = self.button.disabled, self.why_button.disabled
+    def _working(self, what: str) -> None:
+        """Disable both buttons while the model runs (the callers enable them again when it is done)."""
         self.button.disabled = self.why_button.disabled = True
         self._show(f"working&hellip; ({what})", "#555")
-        return states
 
     def _show(self, message: str, colour: str = "black") -> None:
         self.status.value = f'<span style="color:{colour}">{message}</span>'

@@ -138,7 +138,7 @@ def check_question(name: str, answer) -> bool:
     return _verdict(ok, f"question {name}", hint)
 
 
-# 04 training, exercise 2
+# 04 training, a check question (a number with a tolerance, unlike QUESTIONS)
 def check_first_lr_of_onecycle(answer: float, max_lr: float = 3e-3) -> bool:
     """OneCycleLR starts at max_lr / div_factor (25 by default)."""
     if answer is None:

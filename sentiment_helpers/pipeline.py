@@ -111,7 +111,7 @@ def ensure_checkpoint(path: str | Path | None = None, data_dir: str | Path | Non
     return run_training("smoke", data_dir, fallback, progress=False).checkpoint_path
 
 
-HELD_OUT_SIZES = {"test": "n_test", "validation": "n_val", "train": "n_train"}
+RUN_SPLIT_SIZES = {"test": "n_test", "validation": "n_val", "train": "n_train"}
 
 
 def held_out_split(bundle: checkpoint.Checkpoint, split: str = "test", data_dir: str | Path | None = None):
@@ -119,13 +119,13 @@ def held_out_split(bundle: checkpoint.Checkpoint, split: str = "test", data_dir:
 
     ``test`` is where its final report was measured; ``validation`` is where its epoch was chosen; ``train`` is what
     it learned from (a baseline fitted on it is compared on equal terms)."""
-    if split not in HELD_OUT_SIZES:
-        raise ValueError(f"split must be one of {', '.join(HELD_OUT_SIZES)}, not {split!r}")
+    if split not in RUN_SPLIT_SIZES:
+        raise ValueError(f"split must be one of {', '.join(RUN_SPLIT_SIZES)}, not {split!r}")
     meta = bundle.metadata
     full = data.load_imdb(data_dir, seed=meta.get("seed", 42))
     if meta.get("data_source") and meta["data_source"] != full.source:
         print(f"Note: the model was trained on {meta['data_source']}; evaluating on {full.source}.", file=sys.stderr)
-    size = meta.get("profile_settings", {}).get(HELD_OUT_SIZES[split])
+    size = meta.get("profile_settings", {}).get(RUN_SPLIT_SIZES[split])
     held_out = data.subsample(full[split], size, meta.get("seed", 42))
     held_out.source = full.source
     return held_out
@@ -158,16 +158,15 @@ def evaluate_checkpoint(bundle: checkpoint.Checkpoint, device: torch.device | No
     return CheckpointEvaluation(reviews, encoded, result, split)
 
 
-def calibrate_checkpoint(path: str | Path, data_dir: str | Path | None = None, refit: bool = False,
-                         progress: bool = False) -> float:
+def calibrate_checkpoint(path: str | Path, data_dir: str | Path | None = None) -> float:
     """Fit the checkpoint's temperature on its validation reviews and store it in the checkpoint, so that the
     predictor, the demo and the command line give calibrated probabilities from then on. Returns T.
 
-    A checkpoint that already carries one keeps it (``refit=True`` fits again)."""
+    A checkpoint that already carries one (``train`` stores it) keeps it."""
     bundle = checkpoint.load_checkpoint(path)
-    if "temperature" in bundle.metadata and not refit:
+    if "temperature" in bundle.metadata:
         return float(bundle.metadata["temperature"])
-    validation = evaluate_checkpoint(bundle, data_dir=data_dir, progress=progress, split="validation").evaluation
+    validation = evaluate_checkpoint(bundle, data_dir=data_dir, progress=False, split="validation").evaluation
     fit = calibration.fit_temperature(validation.logits, validation.y_true)
     checkpoint.save_checkpoint(path, bundle.model, bundle.vocab, bundle.max_len, bundle.truncation,
                                {**bundle.metadata, **_temperature_metadata(fit, len(validation.y_true))})

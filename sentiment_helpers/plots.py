@@ -94,8 +94,7 @@ def reliability_diagram(models: dict[str, tuple], n_bins: int = 10) -> Figure:
         table = reliability_table(y_true, p_positive, n_bins)
         ece = expected_calibration_error(y_true, p_positive, n_bins)
         curve_ax.plot(table.confidence, table.accuracy, "o-", label=f"{name} (ECE {ece:.3f})")
-        centres = np.array([float(b.split("-")[0]) for b in table.index]) + (i + 0.5) * width
-        count_ax.bar(centres, table.reviews, width=width, label=name)
+        count_ax.bar(table.index.left + (i + 0.5) * width, table.reviews, width=width, label=name)
     curve_ax.set(ylabel="accuracy in the bin", title="Reliability: of the reviews predicted with this confidence, "
                  "how many were right?")
     curve_ax.title.set_fontsize(9)

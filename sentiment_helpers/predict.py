@@ -46,7 +46,7 @@ class SentimentPredictor:
     Runs on the GPU when there is one (explanations run the model once per word), else on the CPU;
     ``device=`` chooses. ``temperature``: probabilities are sigmoid(logit / T), with the T fitted on validation
     reviews (``calibration.fit_temperature``; a checkpoint carries it once ``pipeline.calibrate_checkpoint`` ran).
-    T = 1 gives the network's raw, usually over-confident, probabilities."""
+    T = 1 gives the network's raw probabilities."""
 
     def __init__(self, model: SentimentLSTM, vocab: Vocab, max_len: int = 256, truncation: str = "head",
                  device: str | torch.device | None = None, temperature: float = 1.0):

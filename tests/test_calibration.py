@@ -35,6 +35,7 @@ def test_ece_of_known_bins():
     p_positive = [0.9, 0.9, 0.9, 0.9, 0.4, 0.4]
     table = calibration.reliability_table(labels, p_positive)
     assert table.reviews.tolist() == [2, 4] and table.accuracy.tolist() == [1.0, 0.75]
+    assert table.index.left.tolist() == pytest.approx([0.55, 0.85])  # bins (0.55, 0.6] and (0.85, 0.9]
     assert calibration.expected_calibration_error(labels, p_positive) == pytest.approx((4 * 0.15 + 2 * 0.4) / 6)
 
 

@@ -111,3 +111,28 @@ def test_truncation_note_names_the_rule(one_word_model):
     head_tail = SentimentPredictor(one_word_model.model, one_word_model.vocab, max_len=256, truncation="head+tail")
     assert head_tail.truncation_note() == "read only the first 128 and the last 128 tokens"
     assert one_word_model.truncation_note() == "read only the first 50 tokens"
+
+
+def test_check_questions_take_letters_and_numbers(capsys):
+    assert exercises.check_question("03-memory", " B ")  # a letter, case and spaces forgiven
+    assert not exercises.check_question("03-memory", "a")
+    assert "hint" in capsys.readouterr().out
+    assert exercises.check_question("03-gate-rows", 512) and not exercises.check_question("03-gate-rows", 256)
+    assert not exercises.check_question("05-mcnemar", None)
+    assert "not answered yet" in capsys.readouterr().out
+    with pytest.raises(KeyError, match="no check question"):
+        exercises.check_question("99-nothing", "a")
+
+
+def test_first_learning_rate_of_one_cycle_is_checked_against_pytorch():
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=3e-3)
+    torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3, total_steps=100)
+    assert exercises.check_first_lr_of_onecycle(optimizer.param_groups[0]["lr"], max_lr=3e-3)
+    assert not exercises.check_first_lr_of_onecycle(3e-3, max_lr=3e-3)
+
+
+def test_best_threshold_accepts_any_threshold_with_the_best_accuracy():
+    labels, p_positive = [0, 0, 1, 1, 1], [0.1, 0.6, 0.7, 0.8, 0.9]
+    assert exercises.check_best_threshold(labels, p_positive, 0.7)  # all right
+    assert exercises.check_best_threshold(labels, p_positive, 0.65)  # just as good
+    assert not exercises.check_best_threshold(labels, p_positive, 0.5)  # 0.6 wrongly called positive

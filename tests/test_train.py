@@ -36,6 +36,37 @@ def test_short_training_lowers_the_loss(small_data):
     assert result.best_val_accuracy == epochs.val_accuracy.max()
 
 
+def test_fit_is_the_plain_training_loop(small_data):
+    """Same seed, same data, same settings: fit's losses equal those of the loop lesson 04 writes out, step by step
+    (fit must draw nothing extra from the global RNG, or its dropout masks would differ)."""
+    vocab, encoded = small_data
+    loader = batching.make_loader(encoded, 32, shuffle=True, seed=1)
+
+    train.set_seed(3)
+    model = SentimentLSTM(vocab_size=len(vocab), embed_dim=16, hidden_dim=16, num_layers=1, dropout=0.5,
+                          pooling="maxmean")
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.01)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1e-2, total_steps=len(loader), pct_start=0.2)
+    loss_fn, by_hand = torch.nn.BCEWithLogitsLoss(), []
+    model.train()
+    loader.batch_sampler.set_epoch(0)
+    for batch in loader:
+        loss = loss_fn(model(batch["ids"], batch["lengths"]), batch["labels"])
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        by_hand.append(loss.item())
+
+    train.set_seed(3)
+    model = SentimentLSTM(vocab_size=len(vocab), embed_dim=16, hidden_dim=16, num_layers=1, dropout=0.5,
+                          pooling="maxmean")
+    result = train.fit(model, loader, batching.make_loader(encoded, 64), epochs=1, lr=1e-2, weight_decay=0.01,
+                       schedule="onecycle", clip=1.0, device=torch.device("cpu"), amp=False, progress=True)
+    assert result.history.steps_frame().loss.tolist() == pytest.approx(by_hand, rel=1e-6)
+
+
 class ExplodingModel(SentimentLSTM):
     """Returns NaN logits from the `after`-th call on."""
     def __init__(self, *args, after=3, error=None, **kwargs):
