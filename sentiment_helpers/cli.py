@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     _shared(train, "--data-dir")
     train.add_argument("--out", default=None, help="output folder (default: artifacts/)")
     train.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    train.add_argument("--split-seed", type=int, default=None,
+                       help="seed of the validation split (default: --seed); keep 42 to retrain other seeds on one split")
     train.add_argument("--epochs", type=int, default=None, help="number of epochs (default: the profile's)")
     train.add_argument("--max-len", type=int, default=None, help="tokens read per review (default: the profile's)")
     train.add_argument("--max-vocab", type=int, default=None, help="vocabulary size without <pad>/<unk> (default: the profile's)")
@@ -114,12 +116,17 @@ def _train(args: argparse.Namespace) -> int:
     profile = apply_settings(get_profile(args.profile), args.set)
     result = run_training(profile, args.data_dir, args.out, args.seed, args.epochs, args.device,
                           progress=not args.no_progress, max_len=args.max_len, max_vocab=args.max_vocab,
-                          min_freq=args.min_freq)
+                          min_freq=args.min_freq, split_seed=args.split_seed)
     m = result.metrics
     print(f"\nprofile {m['profile']} on {m['data_source']} ({m['n_train']:,} train / {m['n_val']:,} validation / "
           f"{m['n_test']:,} test reviews)")
     print(f"best epoch {m['best_epoch']} of {m['epochs_run']}: validation accuracy {m['val_accuracy']:.4f}")
     print(f"test accuracy {m['test_accuracy']:.4f}, F1 {m['test_metrics']['f1']:.4f}, ROC AUC {m['test_metrics']['roc_auc']:.4f}")
+    if m.get("pretraining"):
+        pre = m["pretraining"]
+        how = "from the cache" if pre["from_cache"] else f"built in {pre['build_seconds']:.0f} s"
+        print(f"pretraining: {pre['method']} on {pre['train_reviews']:,} train + {pre['unlabeled_reviews']:,} unlabeled "
+              f"reviews, {how} ({pre['cache']})")
     print(f"{m['train_seconds']:.0f} s of training, {m['seconds']:.0f} s in all; status: {m['status']}")
     print(f"checkpoint: {result.checkpoint_path}\nmetrics:    {result.checkpoint_path.parent / 'metrics.json'}")
     return 0

@@ -130,14 +130,13 @@ def load_frames(data_dir: str | Path | None = None, source: str | None = None,
             if source == "hub":
                 raise DataError(f"could not load {HUB_NAME} from the Hugging Face hub: {error}") from None
             tried.append(f"the Hugging Face hub ({error})")
-    if "unsupervised" in splits:
-        raise DataError("the bundled sample has no unsupervised split: point IMDB_DATA_DIR at the full data")
     frames = _from_folder(SAMPLE_DIR, splits)
     if tried:
+        unlabeled = f" and {len(frames['unsupervised']):,} unlabeled" if "unsupervised" in frames else ""
         _say_once(
             f"Could not load the full IMDB data: tried {'; '.join(tried)}.\n"
-            f"Using the small sample bundled with the course instead ({len(frames['train']):,} train and "
-            f"{len(frames['test']):,} test reviews): fine for learning the steps, not for real accuracy.\n"
+            f"Using the small sample bundled with the course instead ({len(frames['train']):,} train, "
+            f"{len(frames['test']):,} test{unlabeled} reviews): fine for learning the steps, not for real accuracy.\n"
             "For the full data, go online, or download it once where there is a network "
             "(`python -m sentiment_helpers download --out data/imdb`) and set IMDB_DATA_DIR=data/imdb."
         )

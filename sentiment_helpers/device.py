@@ -22,7 +22,7 @@ def pick_device(prefer: str | None = None, verbose: bool = True) -> torch.device
         return torch.device("mps")
     if verbose and not _told:
         _told = True
-        print("No GPU found: running on the CPU. The 'cpu' and 'smoke' profiles are sized for that. "
+        print("No GPU found: running on the CPU. The 'cpu', 'cpu-pretrained' and 'smoke' profiles are sized for that. "
               "In Colab: Runtime > Change runtime type > GPU, then run the notebook again.", file=sys.stderr)
     return torch.device("cpu")
 

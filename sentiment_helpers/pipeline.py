@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from . import batching, calibration, checkpoint, colab, data, evaluate, train
+from . import batching, calibration, checkpoint, colab, data, evaluate, finetune, lm, pretrain, train
 from .device import pick_device
 from .files import output_folder
 from .model import SentimentLSTM
@@ -32,6 +32,8 @@ class PreparedData:
     train: batching.EncodedReviews
     validation: batching.EncodedReviews
     test: batching.EncodedReviews
+    split_seed: int = 42  # the seed of the validation split and the profile's subsets
+    unlabeled_test_copies: int = 0  # unlabeled reviews left out because a test review has the very same text
 
 
 def profile_splits(full, profile: Profile, seed: int = 42):
@@ -43,14 +45,27 @@ def profile_splits(full, profile: Profile, seed: int = 42):
 
 
 def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int = 42) -> PreparedData:
-    """Load IMDB, cut it to the profile's size, build the vocabulary on train only, encode every split once."""
-    full = data.load_imdb(data_dir, seed=seed)
+    """Load IMDB, cut it to the profile's size, build the vocabulary on train only, encode every split once.
+
+    A profile that pretrains also gets the unlabeled reviews, as ``dataset["unsupervised"]``."""
+    with_unlabeled, dropped = profile.pretrain != "none", 0
+    full = data.load_imdb(data_dir, seed=seed, unsupervised=with_unlabeled)
     dataset = profile_splits(full, profile, seed)
+    if with_unlabeled:
+        # IMDB holds some word-for-word copies: a few hundred unlabeled reviews are also test reviews. They are left
+        # out, so that no test review's text is ever read in pretraining.
+        test_texts = set(full["test"]["text"])
+        unlabeled = full["unsupervised"]
+        unlabeled = unlabeled.select([i for i, text in enumerate(unlabeled["text"]) if text not in test_texts])
+        dropped = len(full["unsupervised"]) - len(unlabeled)
+        if profile.n_unlabeled is not None and profile.n_unlabeled < len(unlabeled):
+            unlabeled = unlabeled.shuffle(seed=seed).select(range(profile.n_unlabeled))
+        dataset["unsupervised"] = unlabeled
     train_tokens = [tokenize(text) for text in dataset["train"]["text"]]
     vocab = Vocab.build(train_tokens, profile.max_vocab, profile.min_freq)
     encode = lambda split: batching.encode_texts(dataset[split]["text"], dataset[split]["label"], vocab,
                                                  profile.max_len, profile.truncation)
-    return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"))
+    return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"), seed, dropped)
 
 
 def build_model(profile: Profile, vocab: Vocab) -> SentimentLSTM:
@@ -58,8 +73,91 @@ def build_model(profile: Profile, vocab: Vocab) -> SentimentLSTM:
 
 
 def describe_run(profile: Profile, prepared: PreparedData) -> str:
+    unlabeled = (f" + {len(prepared.dataset['unsupervised']):,} unlabeled for pretraining"
+                 if "unsupervised" in prepared.dataset else "")
     return (f"profile '{profile.name}' ({profile.description}) | data: {prepared.source} | "
-            f"{len(prepared.train):,} train / {len(prepared.validation):,} validation / {len(prepared.test):,} test reviews")
+            f"{len(prepared.train):,} train / {len(prepared.validation):,} validation / {len(prepared.test):,} test "
+            f"reviews{unlabeled}")
+
+
+def pretrained_cache_path(profile: Profile) -> Path:
+    """Where the profile's pretraining is cached, under the artifacts folder: one file per method and size."""
+    m = profile.model
+    name = f"word2vec-{m.embed_dim}d.pt" if profile.pretrain == "word2vec" else f"lm-{m.embed_dim}x{m.hidden_dim}.pt"
+    return checkpoint.default_artifacts_dir() / "pretrained" / name
+
+
+def pretrain_model(model: SentimentLSTM, profile: Profile, prepared: PreparedData, progress: bool = True,
+                   cache: str | Path | None = None) -> dict:
+    """Start ``model`` from the profile's pretraining (built now or read from the cache); what was done, for
+    metrics.json."""
+    if profile.pretrain == "word2vec":
+        return pretrain_embedding(model, profile, prepared, progress=progress, cache=cache)
+    if profile.pretrain == "lm":
+        return pretrain_language_models(model, profile, prepared, progress=progress, cache=cache)
+    raise ValueError(f"pretrain must be 'none', 'word2vec' or 'lm', not {profile.pretrain!r}")
+
+
+def _pretraining_record(method: str, prepared: PreparedData, cache: Path, from_cache: bool, build_seconds: float,
+                        start: float, **details) -> dict:
+    return {"method": method, "from_cache": from_cache, "cache": str(cache), "build_seconds": build_seconds,
+            "seconds": time.perf_counter() - start, "train_reviews": len(prepared.dataset["train"]),
+            "unlabeled_reviews": len(prepared.dataset["unsupervised"]), "test_reviews": 0,
+            "unlabeled_test_copies_left_out": prepared.unlabeled_test_copies, **details}
+
+
+def language_models_for(profile: Profile, prepared: PreparedData, progress: bool = True,
+                        cache: str | Path | None = None) -> tuple[pretrain.LanguageModels, bool]:
+    """The profile's forward and backward language models on the training + unlabeled reviews (built, or from the
+    cache that ``run_training`` uses too); validation reviews measure their perplexity."""
+    settings = pretrain.LMSettings(embed_dim=profile.model.embed_dim, hidden_dim=profile.model.hidden_dim,
+                                   epochs=profile.pretrain_epochs, max_seconds=profile.pretrain_max_seconds)
+    return pretrain.cached_language_models(
+        pretrain.pretraining_texts(prepared.dataset), prepared.dataset["validation"]["text"], prepared.vocab,
+        Path(cache) if cache else pretrained_cache_path(profile), settings, progress)
+
+
+def pretrain_language_models(model: SentimentLSTM, profile: Profile, prepared: PreparedData, progress: bool = True,
+                             cache: str | Path | None = None) -> dict:
+    """Start ``model``'s embedding and first BiLSTM layer from a forward and a backward language model trained on the
+    training + unlabeled reviews (cached); their perplexity is measured on the validation reviews."""
+    start = time.perf_counter()
+    models, from_cache = language_models_for(profile, prepared, progress, cache)
+    cache = Path(cache) if cache else pretrained_cache_path(profile)
+    lm.init_classifier(model, models.forward, models.backward)
+    model.embedding.weight.requires_grad_(not profile.freeze_embedding)
+    perplexity = {d: models.info[d][-1]["val_perplexity"] for d in ("forward", "backward")}
+    return _pretraining_record("lm", prepared, cache, from_cache, models.info["seconds"], start,
+                               settings=models.built_for["settings"], validation_perplexity=perplexity,
+                               lm_epochs={d: models.info[d] for d in ("forward", "backward")},
+                               frozen=profile.freeze_embedding)
+
+
+def word_vectors_for(profile: Profile, prepared: PreparedData, progress: bool = True,
+                     cache: str | Path | None = None) -> tuple[pretrain.WordVectors, bool]:
+    """The profile's word2vec vectors of the training + unlabeled reviews (built, or from the cache that
+    ``run_training`` uses too)."""
+    # word2vec's own seed stays fixed: classifiers trained with other seeds share one cache
+    settings = pretrain.Word2VecSettings(dim=profile.model.embed_dim, epochs=profile.pretrain_epochs)
+    return pretrain.cached_word2vec(pretrain.pretraining_texts(prepared.dataset),
+                                    Path(cache) if cache else pretrained_cache_path(profile), settings, progress)
+
+
+def pretrain_embedding(model: SentimentLSTM, profile: Profile, prepared: PreparedData, progress: bool = True,
+                       cache: str | Path | None = None) -> dict:
+    """Start ``model``'s embedding from word2vec vectors of the training + unlabeled reviews (cached), and freeze it
+    if the profile says so. Returns what was done, for metrics.json."""
+    start = time.perf_counter()
+    cache = Path(cache) if cache else pretrained_cache_path(profile)
+    vectors, from_cache = word_vectors_for(profile, prepared, progress, cache)
+    matrix, coverage = pretrain.embedding_matrix(vectors, prepared.vocab)
+    with torch.no_grad():
+        model.embedding.weight.copy_(matrix)
+    model.embedding.weight.requires_grad_(not profile.freeze_embedding)
+    return _pretraining_record("word2vec", prepared, cache, from_cache, vectors.info["seconds"], start,
+                               settings=vectors.built_for["settings"], tokens=vectors.info["tokens"],
+                               words_with_vectors=vectors.info["words"], vocab_coverage=coverage,
+                               frozen=profile.freeze_embedding)
 
 
 def library_versions() -> dict:
@@ -67,11 +165,13 @@ def library_versions() -> dict:
     return {"python": platform.python_version(), "torch": str(torch.__version__), "datasets": str(datasets.__version__)}
 
 
-def checkpoint_saver(path: Path, profile: Profile, prepared: PreparedData, seed: int, device: torch.device):
+def checkpoint_saver(path: Path, profile: Profile, prepared: PreparedData, seed: int, device: torch.device,
+                     pretraining: dict | None = None):
     """A ``fit(on_best=...)`` callback that saves the best model so far, with what it was trained on."""
     metadata = {"profile": profile.name, "profile_settings": profile.to_dict(), "data_source": prepared.source,
                 "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
-                "seed": seed, "device": device.type, "versions": library_versions()}
+                "seed": seed, "split_seed": prepared.split_seed, "device": device.type, "versions": library_versions(),
+                "pretraining": pretraining}
 
     def save_best(model: SentimentLSTM, record: dict) -> None:
         checkpoint.save_checkpoint(path, model, prepared.vocab, profile.max_len, profile.truncation,
@@ -122,11 +222,12 @@ def held_out_split(bundle: checkpoint.Checkpoint, split: str = "test", data_dir:
     if split not in RUN_SPLIT_SIZES:
         raise ValueError(f"split must be one of {', '.join(RUN_SPLIT_SIZES)}, not {split!r}")
     meta = bundle.metadata
-    full = data.load_imdb(data_dir, seed=meta.get("seed", 42))
+    split_seed = meta.get("split_seed", meta.get("seed", 42))
+    full = data.load_imdb(data_dir, seed=split_seed)
     if meta.get("data_source") and meta["data_source"] != full.source:
         print(f"Note: the model was trained on {meta['data_source']}; evaluating on {full.source}.", file=sys.stderr)
     size = meta.get("profile_settings", {}).get(RUN_SPLIT_SIZES[split])
-    held_out = data.subsample(full[split], size, meta.get("seed", 42))
+    held_out = data.subsample(full[split], size, split_seed)
     held_out.source = full.source
     return held_out
 
@@ -189,9 +290,13 @@ class RunResult:
 
 def run_training(profile_name: str | Profile | None = None, data_dir: str | Path | None = None, out: str | Path | None = None,
                  seed: int = 42, epochs: int | None = None, device: str | None = None,
-                 progress: bool = True, **changes) -> RunResult:
+                 progress: bool = True, split_seed: int | None = None, pretrain_cache: str | Path | None = None,
+                 **changes) -> RunResult:
     """Train the profile's model, keep the best epoch by validation accuracy, report test accuracy once.
 
+    ``seed`` drives the model's initialisation, dropout and batch order, and (unless ``split_seed`` is given) the
+    validation split too: ``split_seed=42`` with other seeds retrains on the same split. ``pretrain_cache``: where a
+    pretraining profile keeps what it builds (default: ``pretrained_cache_path(profile)``).
     ``changes`` override profile settings, e.g. ``max_len=400`` or ``max_vocab=25_000``."""
     profile = profile_name if isinstance(profile_name, Profile) else get_profile(profile_name)
     changes = {k: v for k, v in {"epochs": epochs, **changes}.items() if v is not None}
@@ -200,17 +305,22 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
     out = output_folder(out or checkpoint.default_artifacts_dir())
     start = time.perf_counter()
     train.set_seed(seed)
-    prepared = prepare_data(profile, data_dir, seed)
+    prepared = prepare_data(profile, data_dir, seed if split_seed is None else split_seed)
     print(describe_run(profile, prepared), file=sys.stderr)
     torch_device = pick_device(device)
     model = build_model(profile, prepared.vocab)
+    pretraining = (pretrain_model(model, profile, prepared, progress, pretrain_cache) if profile.pretrain != "none"
+                   else None)
+    groups = finetune.discriminative_groups(model, profile.lr, profile.lr_decay) if profile.lr_decay != 1.0 else None
+    unfreeze = (finetune.gradual_unfreezing(model, (model.embedding,) if profile.freeze_embedding else ())
+                if profile.gradual_unfreezing else None)
     path = out / CHECKPOINT_NAME
-    save_best = checkpoint_saver(path, profile, prepared, seed, torch_device)
+    save_best = checkpoint_saver(path, profile, prepared, seed, torch_device, pretraining)
     loader = lambda encoded, shuffle: batching.make_loader(encoded, profile.batch_size, shuffle=shuffle, seed=seed)
     result = train.fit(model, loader(prepared.train, True), loader(prepared.validation, False), epochs=profile.epochs,
                        lr=profile.lr, weight_decay=profile.weight_decay, schedule=profile.schedule, clip=profile.clip,
                        device=torch_device, max_seconds=profile.max_train_seconds, patience=profile.patience,
-                       on_best=save_best, progress=progress)
+                       on_best=save_best, progress=progress, param_groups=groups, on_epoch_start=unfreeze)
     if result.best_state is None:
         raise train.TrainingError(result.message or "training produced no validated model")
     evaluation = evaluate.evaluate(model, loader(prepared.test, False), torch_device, progress=progress, desc="test")
@@ -223,7 +333,9 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
         "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
         "epochs": profile.epochs, "epochs_run": len(result.history.epochs), "best_epoch": result.best_epoch,
         "status": result.status, "train_seconds": result.seconds, "seconds": time.perf_counter() - start,
+        "pretraining": pretraining,
         "seconds_per_epoch": [e["seconds"] for e in result.history.epochs], "seed": seed,
+        "split_seed": prepared.split_seed,
         "temperature": fitted.temperature,
         "test_ece": {"raw": calibration.expected_calibration_error(evaluation.y_true, evaluation.p_positive),
                      "calibrated": calibration.expected_calibration_error(evaluation.y_true, calibrated)},

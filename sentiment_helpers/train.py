@@ -52,7 +52,7 @@ class TrainResult:
     seconds: float
 
 
-def _scheduler(optimizer, schedule: str, lr: float, total_steps: int):
+def _scheduler(optimizer, schedule: str, lr: float | list[float], total_steps: int):
     if schedule == "constant":
         return None
     if schedule == "onecycle":
@@ -69,16 +69,22 @@ def validate(model: nn.Module, loader: DataLoader, device: torch.device, amp: bo
 def fit(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, *, epochs: int = 5, lr: float = 1e-3,
         weight_decay: float = 0.0, schedule: str = "constant", clip: float = 1.0, device: torch.device | None = None,
         amp: bool | None = None, max_seconds: float | None = None, patience: int | None = None,
-        on_best: Callable[[nn.Module, dict], None] | None = None, progress: bool = True) -> TrainResult:
+        on_best: Callable[[nn.Module, dict], None] | None = None, progress: bool = True,
+        param_groups: list[dict] | None = None, on_epoch_start: Callable[[int], None] | None = None) -> TrainResult:
     """Train ``model`` and keep the weights with the best validation accuracy (never test accuracy).
 
     ``patience``: stop once validation accuracy has not improved for this many epochs (None: run every epoch).
     The learning-rate schedule still spans ``epochs``: the epochs that run are those of a full run, and only a
-    later epoch that might have done better is given up."""
+    later epoch that might have done better is given up.
+
+    ``param_groups``: optimizer groups with a learning rate each (``{"params": ..., "lr": ...}``; the schedule peaks at
+    each group's own rate), e.g. lower rates for pretrained layers. ``on_epoch_start(epoch)`` runs before each epoch,
+    e.g. to unfreeze a layer (a parameter with ``requires_grad=False`` gets no gradient, so AdamW leaves it alone)."""
     device = place_model(model, device or pick_device())
     dtype = autocast_dtype(device, amp)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    scheduler = _scheduler(optimizer, schedule, lr, epochs * len(train_loader))
+    optimizer = torch.optim.AdamW(param_groups or model.parameters(), lr=lr, weight_decay=weight_decay)
+    peak = [group["lr"] for group in optimizer.param_groups] if param_groups else lr
+    scheduler = _scheduler(optimizer, schedule, peak, epochs * len(train_loader))
     scaler = torch.amp.GradScaler("cuda", enabled=dtype == torch.float16)
     loss_fn = nn.BCEWithLogitsLoss()
     history, best = History(), {"epoch": None, "accuracy": -1.0, "state": None}
@@ -89,6 +95,8 @@ def fit(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, *, e
         for epoch in epoch_bar:
             if hasattr(train_loader.batch_sampler, "set_epoch"):
                 train_loader.batch_sampler.set_epoch(epoch - 1)  # a new, reproducible order each epoch
+            if on_epoch_start:
+                on_epoch_start(epoch)
             model.train()
             epoch_start, seen, loss_sum, correct = time.perf_counter(), 0, 0.0, 0
             # a bar updated by hand: tqdm(train_loader) would draw from the global RNG once more (it starts an extra
