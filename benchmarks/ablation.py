@@ -1,10 +1,12 @@
 """What each change of the course recipe buys: one training per variant, same data split, same seed.
 
-    python benchmarks/ablation.py --data-dir ../shared/data/imdb [--base cpu|full] [--only NAME ...]
+    python benchmarks/ablation.py --data-dir ../shared/data/imdb [--base cpu|full|cpu-pretrained] [--only NAME ...]
 
 Each variant adds one change to the one above it, starting from the original design's recipe
 (final states, first 256 tokens, constant Adam 1e-3). The TF-IDF + logistic regression baseline is
-measured on the same split in the same run. Writes benchmarks/results/ablation-<base>.{json,md}.
+measured on the same split in the same run. A pretraining base (``cpu-pretrained``) ends with the pretraining step
+and, as a variant beside it, the same with the embedding frozen. Writes benchmarks/results/ablation-<base>.{json,md};
+with --only, the rows run replace those of the same name there and the others stay.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ def variants(base_name: str) -> list[tuple[str, object]]:
     base = get_profile(base_name)
     original = base.with_changes(model=replace(base.model, pooling="last", embed_dropout=0.0), max_len=256,
                                  truncation="head", schedule="constant", lr=1e-3, weight_decay=0.0, max_vocab=10_000,
-                                 min_freq=5, max_train_seconds=None, patience=None)
+                                 min_freq=5, max_train_seconds=None, patience=None, pretrain="none")
     steps = [("original recipe (final states, head 256, Adam 1e-3)", original)]
     steps.append(("+ max+mean pooling over time", steps[-1][1].with_changes(model=replace(original.model, pooling="maxmean"))))
     steps.append((f"+ one-cycle schedule, peak lr {base.lr:g}", steps[-1][1].with_changes(schedule="onecycle", lr=base.lr)))
@@ -43,7 +45,13 @@ def variants(base_name: str) -> list[tuple[str, object]]:
                                             weight_decay=base.weight_decay)))
     if base.patience is not None:
         steps.append((f"+ early stopping (patience {base.patience} epochs)", steps[-1][1].with_changes(patience=base.patience)))
-    steps.append((f"= '{base_name}' profile as shipped", base.with_changes(max_train_seconds=None)))
+    if base.pretrain != "none":
+        shipped = base.with_changes(max_train_seconds=None)
+        steps.append((f"+ {base.pretrain} pretraining on the train + unlabeled reviews (= '{base_name}' as shipped)",
+                      shipped))
+        steps.append(("  variant: the pretrained embedding frozen", shipped.with_changes(freeze_embedding=True)))
+    else:
+        steps.append((f"= '{base_name}' profile as shipped", base.with_changes(max_train_seconds=None)))
     # a step that changes nothing for this base profile (e.g. its max length is already 256) is not run twice
     return [step for i, step in enumerate(steps) if i == 0 or step[1] != steps[i - 1][1]]
 
@@ -56,7 +64,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="run only variants whose name contains one of these")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
-    rows = []
+    previous = RESULTS / f"ablation-{args.base}.json"
+    rows = json.loads(previous.read_text()) if args.only and previous.is_file() else []
     dataset = data.load_imdb(args.data_dir, seed=args.seed)
     header = (f"Ablation on '{args.base}'-sized models, seed {args.seed}, data: {dataset.source}; "
               f"{platform.machine()} CPU, {torch.get_num_threads()} torch thread(s), {time.strftime('%Y-%m-%d')}\n\n"
@@ -68,7 +77,11 @@ def main() -> None:
                 f"{r['train_seconds']:.0f} | {epochs} |")
 
     def record(result: dict) -> None:  # written after every variant: an interrupted run keeps what it measured
-        rows.append(result)
+        same = [i for i, r in enumerate(rows) if r["variant"] == result["variant"]]
+        if same:
+            rows[same[0]] = result
+        else:
+            rows.append(result)
         print({k: v for k, v in result.items() if k != "settings"}, flush=True)
         (RESULTS / f"ablation-{args.base}.md").write_text(header + "\n".join(map(row, rows)) + "\n")
         (RESULTS / f"ablation-{args.base}.json").write_text(json.dumps(rows, indent=2))

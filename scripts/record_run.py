@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 KEEP = ("test_accuracy", "val_accuracy", "test_metrics", "profile", "data_source", "n_train", "n_val", "n_test",
         "epochs", "epochs_run", "best_epoch", "status", "train_seconds", "seconds_per_epoch", "seed", "device",
-        "versions", "profile_settings", "date")
+        "versions", "profile_settings", "date", "pretraining", "split_seed")
 
 
 def table(runs: list[dict]) -> str:

@@ -52,8 +52,9 @@ def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int
     full = data.load_imdb(data_dir, seed=seed, unsupervised=with_unlabeled)
     dataset = profile_splits(full, profile, seed)
     if with_unlabeled:
-        # IMDB holds some word-for-word copies: a few hundred unlabeled reviews are also test reviews. They are left
-        # out, so that no test review's text is ever read in pretraining.
+        # IMDB holds word-for-word copies: a few hundred unlabeled reviews are also test reviews. They are left out.
+        # (The labeled training split keeps its 123 copies of test reviews, as the standard benchmark does; pretraining
+        # reads them as training reviews, which the classifier learns from anyway.)
         test_texts = set(full["test"]["text"])
         unlabeled = full["unsupervised"]
         unlabeled = unlabeled.select([i for i, text in enumerate(unlabeled["text"]) if text not in test_texts])

@@ -190,3 +190,32 @@ def test_tiny_language_model_run_end_to_end(tmp_path):
     assert pre["method"] == "lm" and pre["unlabeled_reviews"] == 200 and pre["test_reviews"] == 0
     assert set(pre["validation_perplexity"]) == {"forward", "backward"}
     assert run.metrics["epochs_run"] == 2 and 0.0 <= run.metrics["test_accuracy"] <= 1.0
+
+
+def test_the_ablation_ends_a_pretraining_profile_with_its_pretraining_step():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("ablation", Path(__file__).parent.parent / "benchmarks" / "ablation.py")
+    ablation = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ablation)
+    ladder = ablation.variants("cpu-pretrained")
+    shipped = pipeline.get_profile("cpu-pretrained").with_changes(max_train_seconds=None)
+    assert all(profile.pretrain == "none" for _, profile in ladder[:-2])  # the recipe steps: from scratch
+    assert ladder[-3][1] == shipped.with_changes(pretrain="none")  # same model and recipe, random init ...
+    assert ladder[-2][1] == shipped  # ... then pretrained: the profile as shipped
+    assert ladder[-1][1] == shipped.with_changes(freeze_embedding=True)
+
+
+def test_lesson_05_asks_the_same_negation_probes_as_the_package():
+    """Lesson 05 still lists its probes in a cell (its stored outputs predate probes.py); lesson 07 and the benchmark
+    use the package's list. Until 05 imports it, the two must not drift apart."""
+    import ast
+    from pathlib import Path
+
+    notebook = json.loads((Path(__file__).parent.parent / "notebooks" / "05_evaluation.ipynb").read_text())
+    cell = next("".join(c["source"]) for c in notebook["cells"] if "probes = pd.DataFrame([" in "".join(c["source"]))
+    listed = cell[cell.index("[", cell.index("pd.DataFrame(")):cell.index("], columns=") + 1]
+    from sentiment_helpers import probes
+
+    assert ast.literal_eval(listed) == probes.NEGATION_PROBES

@@ -1,0 +1,123 @@
+"""Lesson 07's results table: a pretrained profile against its from-scratch twin and TF-IDF, on one split.
+
+    python benchmarks/pretraining.py --data-dir ../shared/data/imdb [--profile cpu-pretrained] [--scratch cpu]
+        [--seeds 42 43 44]
+
+Each run is the command a learner types, in a subprocess timed from start to end:
+`python -m sentiment_helpers train --profile P --seed S --split-seed 42`. The first pretrained run starts from
+nothing (its cache is deleted first), the others reuse the cache. Two from-scratch runs use the first seed: the same
+profile with `--set pretrain=none` (same size, random init) and the `--scratch` profile (the course's `cpu`).
+Every model answers lesson 05's ten negation probes. TF-IDF + logistic regression is fitted on the same split.
+Runs go to benchmarks/results/runs/pretraining/ (not committed); the table to
+benchmarks/results/pretraining-<profile>.{json,md}, rewritten after every run, so an interrupted run keeps its rows.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sentiment_helpers import baseline, data, pipeline, probes  # noqa: E402
+from sentiment_helpers.device import describe_machine  # noqa: E402
+from sentiment_helpers.predict import SentimentPredictor  # noqa: E402
+from sentiment_helpers.profiles import get_profile  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+SPLIT_SEED = 42
+
+
+def train_arguments(profile: str, seed: int, data_dir: str, settings: list[str]) -> list[str]:
+    return (["train", "--profile", profile, "--seed", str(seed), "--split-seed", str(SPLIT_SEED)]
+            + [item for setting in settings for item in ("--set", setting)] + ["--data-dir", data_dir])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--profile", default="cpu-pretrained")
+    parser.add_argument("--scratch", default="cpu", help="the same classifier without pretraining")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
+    args = parser.parse_args()
+    runs_dir = RESULTS / "runs" / "pretraining"
+    artifacts = runs_dir / "artifacts"  # the pretraining cache of these runs, apart from a learner's
+    env = {**os.environ, "SENTIMENT_ARTIFACTS": str(artifacts), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+    os.environ.update(env)
+    cache = pipeline.pretrained_cache_path(get_profile(args.profile))
+    cache.unlink(missing_ok=True)  # the first run starts from nothing
+    rows: list[dict] = []
+    header = (f"`{args.profile}` against `{args.scratch}` (random init) and TF-IDF, one split (split seed "
+              f"{SPLIT_SEED}), data: {args.data_dir}; {describe_machine()}, {time.strftime('%Y-%m-%d')}.\n"
+              f"Command: `python benchmarks/pretraining.py --data-dir {args.data_dir} --profile {args.profile} "
+              f"--scratch {args.scratch} --seeds {' '.join(map(str, args.seeds))}`\n\n"
+              "| model | seed | test acc. | validation acc. | probes right (of 10) | training s | pretraining | "
+              "whole command s | command |\n|---|---|---|---|---|---|---|---|---|\n")
+
+    def line(r: dict) -> str:
+        return (f"| {r['model']} | {r['seed'] if r['seed'] is not None else '-'} | {r['test_accuracy']:.4f} | "
+                f"{r['val_accuracy']:.4f} | {r['probes_right']} | {r['train_seconds']:.0f} | {r['pretraining']} | "
+                f"{r['wall_seconds']:.0f} | `{r['command']}` |")
+
+    def summary() -> str:
+        pretrained = [r["test_accuracy"] for r in rows if r["profile"] == args.profile]
+        if len(pretrained) < 2:
+            return ""
+        return (f"\n`{args.profile}` over {len(pretrained)} seeds: test accuracy mean {statistics.mean(pretrained):.4f}, "
+                f"standard deviation {statistics.stdev(pretrained):.4f}, range {min(pretrained):.4f}-"
+                f"{max(pretrained):.4f}.\n")
+
+    def record(row: dict) -> None:
+        rows.append(row)
+        print({k: v for k, v in row.items() if k != "metrics"}, flush=True)
+        (RESULTS / f"pretraining-{args.profile}.md").write_text(header + "\n".join(map(line, rows)) + "\n" + summary())
+        (RESULTS / f"pretraining-{args.profile}.json").write_text(json.dumps(
+            {"machine": describe_machine(), "python": platform.python_version(), "rows": rows}, indent=2))
+
+    dataset = data.load_imdb(args.data_dir, seed=SPLIT_SEED)
+    splits = pipeline.profile_splits(dataset, get_profile(args.profile), SPLIT_SEED)
+    tfidf = baseline.train_baseline(splits)
+    record({"model": "TF-IDF 1-2 grams + logistic regression (C=10)", "profile": "tfidf", "seed": None,
+            "test_accuracy": tfidf.test.metrics["accuracy"], "val_accuracy": tfidf.validation.metrics["accuracy"],
+            "probes_right": probes.probes_right(lambda texts: tfidf.model.predict_proba(list(texts))[:, 1]),
+            "train_seconds": tfidf.fit_seconds, "pretraining": "-", "wall_seconds": tfidf.fit_seconds,
+            "command": "this script (sentiment_helpers.baseline.train_baseline on the same split)"})
+
+    first = args.seeds[0]
+    plan = ([(f"{args.profile} profile", args.profile, seed, []) for seed in args.seeds]
+            + [(f"{args.profile} settings, random init", args.profile, first, ["pretrain=none"]),
+               (f"{args.scratch} profile (random init)", args.scratch, first, [])])
+    for name, profile, seed, settings in plan:
+        out = runs_dir / f"{profile}-seed{seed}{'-scratch' if settings else ''}"
+        arguments = train_arguments(profile, seed, args.data_dir, settings)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "sentiment_helpers", *arguments, "--out", str(out), "--no-progress"],
+                       check=True, env=env)
+        wall = time.perf_counter() - start
+        metrics = json.loads((out / "metrics.json").read_text())
+        predictor = SentimentPredictor.from_checkpoint(out / pipeline.CHECKPOINT_NAME)
+        pre = metrics.get("pretraining")
+        if not pre:
+            how = "-"
+        elif pre["from_cache"]:
+            how = f"{pre['method']}, from the cache"
+        else:
+            how = f"{pre['method']}, built in {pre['build_seconds']:.0f} s"
+        record({"model": name, "profile": profile if not settings else f"{profile} {' '.join(settings)}",
+                "seed": seed, "test_accuracy": metrics["test_accuracy"], "val_accuracy": metrics["val_accuracy"],
+                "probes_right": probes.probes_right(
+                    lambda texts: [p.p_positive for p in predictor.predict_batch(list(texts), progress=False)]),
+                "train_seconds": metrics["train_seconds"], "pretraining": how, "wall_seconds": wall,
+                "command": "python -m sentiment_helpers " + " ".join(arguments), "metrics": metrics})
+    print(header + "\n".join(map(line, rows)) + "\n" + summary())
+
+
+if __name__ == "__main__":
+    main()
