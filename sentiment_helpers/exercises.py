@@ -124,6 +124,10 @@ QUESTIONS: dict[str, tuple[object, str]] = {
     "05-mcnemar": ("b", "reviews both models get right, or both get wrong, say nothing about which is better"),
     # 06: the demo
     "06-why": ("b", "the explanation must describe the prediction on screen"),
+    # 07: pretraining on unlabeled text
+    "07-test-text": ("b", "pretraining on test text, even without labels, lets the exam shape the model"),
+    "07-perplexity": (25_002, "perplexity is exp(mean loss); a uniform guess among V words has loss log V"),
+    "07-unfreezing": ("b", "the new output layer starts random; its early gradients would overwrite the pretraining"),
 }
 
 

@@ -168,3 +168,71 @@ def lstm_cell_diagram() -> Figure:
     ax.text(0.4, 3.4, "cell state: long-term memory,\nchanged only by $\\times$ and $+$", fontsize=9, color="#4a6fa5")
     fig.tight_layout()
     return fig
+
+
+def context_window(words: list[str], center: int, window: int = 2) -> Figure:
+    """word2vec's task (CBOW) on one sentence: predict the middle word from the words around it."""
+    fig, ax = plt.subplots(figsize=(min(1.3 * len(words) + 1, 14), 2.2))
+    for i, word in enumerate(words):
+        in_context = 0 < abs(i - center) <= window
+        color = "#f4a261" if i == center else ("#8ecae6" if in_context else "#eeeeee")
+        ax.text(i, 0, word if i != center else "?", ha="center", va="center", fontsize=12,
+                bbox={"boxstyle": "round,pad=0.4", "facecolor": color, "edgecolor": "grey"})
+        if in_context:
+            ax.annotate("", xy=(center, -0.45), xytext=(i, -0.25),
+                        arrowprops={"arrowstyle": "->", "color": "#219ebc", "connectionstyle": "arc3,rad=0.3"})
+    ax.text(center, 0.55, f"predict: {words[center]!r}", ha="center", fontsize=10, color="#e76f51")
+    ax.text(-0.6, -0.9, f"context: {window} words on each side (blue). Words that appear in the same contexts end up "
+            "with similar vectors.", fontsize=9, color="#444444")
+    ax.set_xlim(-0.8, len(words) - 0.2)
+    ax.set_ylim(-1.1, 0.9)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def word_map(vectors, groups: dict[str, list[str]]) -> Figure:
+    """The vectors of a few word groups projected on their two main directions (PCA), each group in its colour."""
+    words = [w for ws in groups.values() for w in ws if w in vectors]
+    matrix = np.stack([vectors[w].numpy() for w in words])
+    centred = matrix - matrix.mean(axis=0)
+    _, _, directions = np.linalg.svd(centred, full_matrices=False)
+    points = centred @ directions[:2].T  # [n_words, 2]
+    fig, ax = plt.subplots(figsize=(7, 5.5))
+    for i, (name, group) in enumerate(groups.items()):
+        rows = [words.index(w) for w in group if w in vectors]
+        ax.scatter(points[rows, 0], points[rows, 1], color=f"C{i}", label=name)
+        for r in rows:
+            ax.annotate(words[r], points[r], fontsize=9, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlabel("first principal direction")
+    ax.set_ylabel("second principal direction")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def loss_curves(runs: dict[str, pd.DataFrame], smooth: int = 20) -> Figure:
+    """Training loss per step of several runs (smoothed), for comparing how fast each start learns."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for name, steps in runs.items():
+        ax.plot(steps.step, steps.loss.rolling(smooth, min_periods=1).mean(), label=name)
+    ax.set_xlabel("training step (batch)")
+    ax.set_ylabel(f"training loss (mean of {smooth} steps)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def perplexity_curves(histories: dict[str, list[dict]]) -> Figure:
+    """Validation perplexity of language models after each epoch (lower: better next-word guesses)."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, epochs in histories.items():
+        ax.plot([e["epoch"] for e in epochs], [e["val_perplexity"] for e in epochs], "o-", label=f"{name} LM")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation perplexity")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
