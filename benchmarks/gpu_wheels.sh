@@ -14,6 +14,7 @@ packages=(
   pyzmq tornado debugpy matplotlib-inline nest_asyncio jedi parso prompt_toolkit wcwidth pexpect ptyprocess
   stack_data asttokens executing pure_eval decorator platformdirs
   fastjsonschema jsonschema jsonschema-specifications referencing rpds-py attrs
+  gensim smart_open wrapt  # word2vec: lesson 07 and the *-pretrained profiles
 )
 python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
   --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 --platform manylinux_2_17_x86_64 \
