@@ -92,11 +92,10 @@ def pretrain_model(model: SentimentLSTM, profile: Profile, prepared: PreparedDat
                    cache: str | Path | None = None) -> dict:
     """Start ``model`` from the profile's pretraining (built now or read from the cache); what was done, for
     metrics.json."""
+    # Profile itself rejects any other method
     if profile.pretrain == "word2vec":
         return pretrain_embedding(model, profile, prepared, progress=progress, cache=cache)
-    if profile.pretrain == "lm":
-        return pretrain_language_models(model, profile, prepared, progress=progress, cache=cache)
-    raise ValueError(f"pretrain must be 'none', 'word2vec' or 'lm', not {profile.pretrain!r}")
+    return pretrain_language_models(model, profile, prepared, progress=progress, cache=cache)
 
 
 def _pretraining_record(method: str, prepared: PreparedData, cache: Path, from_cache: bool, build_seconds: float,

@@ -219,3 +219,13 @@ def test_lesson_05_asks_the_same_negation_probes_as_the_package():
     from sentiment_helpers import probes
 
     assert ast.literal_eval(listed) == probes.NEGATION_PROBES
+
+
+def test_a_checkpoint_trained_with_another_seed_is_scored_on_its_own_split(tmp_path):
+    from sentiment_helpers.checkpoint import load_checkpoint
+
+    profile = pipeline.get_profile("smoke").with_changes(epochs=1, n_train=300, n_val=100, n_test=100)
+    run = pipeline.run_training(profile, data.SAMPLE_DIR, tmp_path, seed=7, split_seed=42, progress=False)
+    validation = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "validation", data.SAMPLE_DIR)
+    expected = pipeline.profile_splits(data.load_imdb(data.SAMPLE_DIR, seed=42), profile, 42)["validation"]
+    assert validation["text"] == expected["text"]  # the split of seed 42, not of the model's seed 7
