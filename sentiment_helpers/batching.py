@@ -45,14 +45,23 @@ class EncodedReviews:
 
 def encode_text(text: str, vocab: Vocab, max_len: int, truncation: str = "head") -> tuple[list[int], int]:
     """Ids of one review (at least one: an empty review becomes a single <unk>) and its full token count."""
-    tokens = tokenize(text)
+    return encode_tokens(tokenize(text), vocab, max_len, truncation)
+
+
+def encode_tokens(tokens: list[str], vocab: Vocab, max_len: int, truncation: str = "head") -> tuple[list[int], int]:
+    """``encode_text`` for a review that is already tokenized."""
     ids = truncate(vocab.encode(tokens), max_len, truncation) or [UNK_ID]
     return ids, len(tokens)
 
 
 def encode_texts(texts: Sequence[str], labels: Sequence[int] | None, vocab: Vocab, max_len: int = 256,
-                 truncation: str = "head") -> EncodedReviews:
-    encoded = [encode_text(text, vocab, max_len, truncation) for text in texts]
+                 truncation: str = "head", tokens: Sequence[list[str]] | None = None) -> EncodedReviews:
+    """Encode a split once. ``tokens``: the texts already tokenized (the vocabulary was built from them), so that
+    they are not tokenized twice."""
+    if tokens is not None and len(tokens) != len(texts):
+        raise ValueError(f"{len(tokens)} tokenized reviews for {len(texts)} texts")
+    encoded = ([encode_tokens(review, vocab, max_len, truncation) for review in tokens] if tokens is not None
+               else [encode_text(text, vocab, max_len, truncation) for text in texts])
     labels = list(labels) if labels is not None else [-1] * len(encoded)
     return EncodedReviews([ids for ids, _ in encoded], labels, [n for _, n in encoded])
 

@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
     train.add_argument("--split-seed", type=int, default=None,
                        help="seed of the validation split (default: --seed); keep 42 to retrain other seeds on one split")
+    train.add_argument("--validation", choices=("random", "by-movie"), default="random",
+                       help="the validation split: random 10%% of the training reviews (default), or by-movie: whole "
+                            "movies held out, as test is (needs the course's parquet copy or the archive)")
     train.add_argument("--epochs", type=int, default=None, help="number of epochs (default: the profile's)")
     train.add_argument("--max-len", type=int, default=None, help="tokens read per review (default: the profile's)")
     train.add_argument("--max-vocab", type=int, default=None, help="vocabulary size without <pad>/<unk> (default: the profile's)")
@@ -116,11 +119,12 @@ def _train(args: argparse.Namespace) -> int:
     profile = apply_settings(get_profile(args.profile), args.set)
     result = run_training(profile, args.data_dir, args.out, args.seed, args.epochs, args.device,
                           progress=not args.no_progress, max_len=args.max_len, max_vocab=args.max_vocab,
-                          min_freq=args.min_freq, split_seed=args.split_seed)
+                          min_freq=args.min_freq, split_seed=args.split_seed, validation=args.validation)
     m = result.metrics
     print(f"\nprofile {m['profile']} on {m['data_source']} ({m['n_train']:,} train / {m['n_val']:,} validation / "
           f"{m['n_test']:,} test reviews)")
-    print(f"best epoch {m['best_epoch']} of {m['epochs_run']}: validation accuracy {m['val_accuracy']:.4f}")
+    print(f"best epoch {m['best_epoch']} of {m['epochs_run']}: validation accuracy {m['val_accuracy']:.4f}"
+          + (" (by-movie split)" if m["validation_split"] == "by-movie" else ""))
     print(f"test accuracy {m['test_accuracy']:.4f}, F1 {m['test_metrics']['f1']:.4f}, ROC AUC {m['test_metrics']['roc_auc']:.4f}")
     if m.get("pretraining"):
         pre = m["pretraining"]

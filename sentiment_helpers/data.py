@@ -69,14 +69,15 @@ def read_split(folder: Path, split: str) -> pd.DataFrame:
     bad = sorted(set(frame["label"].unique()) - allowed)
     if bad:
         raise DataError(f"{path}: labels must be in {sorted(allowed)}, found {bad[:5]}")
-    keep = ["text", "label"] + (["rating"] if "rating" in frame.columns else [])  # star ratings: course layout only
+    # star ratings and review ids (for a by-movie validation split): the course's layout only, not the hub's
+    keep = ["text", "label"] + [column for column in ("review_id", "rating") if column in frame.columns]
     return frame[keep].reset_index(drop=True)
 
 
 def _from_folder(folder: Path, splits: list[str]) -> dict[str, pd.DataFrame]:
     if archive.is_archive(folder):  # aclImdb_v1.tar.gz or its unpacked aclImdb/ folder: ratings included
         frames = archive.read_archive(folder, tuple(splits))
-        return {split: frame[["text", "label", "rating"]] for split, frame in frames.items()}
+        return {split: frame[["text", "label", "review_id", "rating"]] for split, frame in frames.items()}
     if not folder.is_dir():
         raise DataError(f"{folder}: no such data folder")
     return {split: read_split(folder, split) for split in splits}
@@ -163,21 +164,61 @@ def download(out: str | Path, from_archive: str | Path | None = None, progress: 
     return {split: len(frame) for split, frame in frames.items()}
 
 
+VALIDATION_SPLITS = ("random", "by-movie")
+MOVIE_BLOCK = 125  # consecutive review ids per block in a by-movie validation split
+
+
+def by_movie_validation(train: pd.DataFrame, val_fraction: float = 0.1, seed: int = 42) -> pd.Series:
+    """Which training reviews to hold out so that validation shares (almost) no movie with training.
+
+    IMDB's train and test reviews are of different movies, but a random validation split shares movies with the
+    reviews the model learns from, and a model that learns actors' names and titles looks better there than it will be
+    on test. In the archive, one folder's reviews of one movie have consecutive ids, so this holds out whole blocks of
+    ``MOVIE_BLOCK`` ids (a movie has at most 30 reviews: only movies at a block's edge are split), ``val_fraction`` of
+    the blocks of each label, chosen with ``seed``. Needs the ``review_id`` column (the course's parquet copy or the
+    archive; the Hugging Face hub's copy has none)."""
+    import numpy as np
+
+    if "review_id" not in train.columns:
+        raise DataError("a by-movie validation split needs the reviews' ids, which this copy of the data lacks (the "
+                        "Hugging Face hub's copy has none): use the course's parquet folder or the original archive "
+                        "(`python -m sentiment_helpers download --out data/imdb --from-archive`)")
+    rng = np.random.default_rng(seed)
+    held_out = pd.Series(False, index=train.index)
+    for label in (0, 1):
+        blocks = train.review_id[train.label == label] // MOVIE_BLOCK
+        names = np.unique(blocks)
+        chosen = rng.choice(names, max(1, round(len(names) * val_fraction)), replace=False)
+        held_out |= (train.label == label) & (train.review_id // MOVIE_BLOCK).isin(chosen)
+    return held_out
+
+
 def load_imdb(data_dir: str | Path | None = None, source: str | None = None, val_fraction: float = 0.1,
-              seed: int = 42, unsupervised: bool = False):
-    """IMDB as a ``datasets.DatasetDict``: train, validation, test (and unsupervised on request)."""
+              seed: int = 42, unsupervised: bool = False, validation: str = "random"):
+    """IMDB as a ``datasets.DatasetDict``: train, validation, test (and unsupervised on request).
+
+    ``validation``: "random" (a stratified, seeded 10% of the training reviews) or "by-movie" (see
+    ``by_movie_validation``)."""
     import datasets
 
+    if validation not in VALIDATION_SPLITS:
+        raise ValueError(f"validation must be one of {', '.join(VALIDATION_SPLITS)}, not {validation!r}")
     splits = ("train", "test", "unsupervised") if unsupervised else ("train", "test")
     frames, where = load_frames(data_dir, source, splits)
+    held_out = by_movie_validation(frames["train"], val_fraction, seed) if validation == "by-movie" else None
+    frames = {name: frame.drop(columns="review_id", errors="ignore") for name, frame in frames.items()}
     columns = {"text": datasets.Value("string"), "label": datasets.ClassLabel(names=["neg", "pos"])}
     if all("rating" in frames[s].columns for s in ("train", "test")):
         columns["rating"] = datasets.Value("int64")
     else:
         frames = {name: frame[["text", "label"]] if name != "unsupervised" else frame for name, frame in frames.items()}
     features = datasets.Features(columns)
-    train = datasets.Dataset.from_pandas(frames["train"], features=features, preserve_index=False)
-    parts = train.train_test_split(test_size=val_fraction, seed=seed, stratify_by_column="label")
+    if held_out is None:
+        train = datasets.Dataset.from_pandas(frames["train"], features=features, preserve_index=False)
+        parts = train.train_test_split(test_size=val_fraction, seed=seed, stratify_by_column="label")
+    else:
+        part = lambda frame: datasets.Dataset.from_pandas(frame, features=features, preserve_index=False)
+        parts = {"train": part(frames["train"][~held_out]).shuffle(seed=seed), "test": part(frames["train"][held_out])}
     result = datasets.DatasetDict(
         train=parts["train"], validation=parts["test"],
         test=datasets.Dataset.from_pandas(frames["test"], features=features, preserve_index=False),

@@ -22,6 +22,7 @@ from .text import tokenize
 from .vocab import Vocab
 
 CHECKPOINT_NAME = "sentiment_lstm.pt"
+EVAL_BATCH_SIZE = 256
 
 
 @dataclass
@@ -34,6 +35,7 @@ class PreparedData:
     test: batching.EncodedReviews
     split_seed: int = 42  # the seed of the validation split and the profile's subsets
     unlabeled_test_copies: int = 0  # unlabeled reviews left out because a test review has the very same text
+    validation_split: str = "random"  # or "by-movie" (data.by_movie_validation)
 
 
 def profile_splits(full, profile: Profile, seed: int = 42):
@@ -44,12 +46,14 @@ def profile_splits(full, profile: Profile, seed: int = 42):
     return datasets.DatasetDict({split: data.subsample(full[split], n, seed) for split, n in sizes.items()})
 
 
-def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int = 42) -> PreparedData:
-    """Load IMDB, cut it to the profile's size, build the vocabulary on train only, encode every split once.
+def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int = 42,
+                 validation: str = "random") -> PreparedData:
+    """Load IMDB, cut it to the profile's size, build the vocabulary on train (or train + unlabeled, as the profile
+    says; never validation or test), encode every split once.
 
     A profile that pretrains also gets the unlabeled reviews, as ``dataset["unsupervised"]``."""
     with_unlabeled, dropped = profile.pretrain != "none", 0
-    full = data.load_imdb(data_dir, seed=seed, unsupervised=with_unlabeled)
+    full = data.load_imdb(data_dir, seed=seed, unsupervised=with_unlabeled, validation=validation)
     dataset = profile_splits(full, profile, seed)
     if with_unlabeled:
         # IMDB holds word-for-word copies: a few hundred unlabeled reviews are also test reviews. They are left out.
@@ -63,10 +67,15 @@ def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int
             unlabeled = unlabeled.shuffle(seed=seed).select(range(profile.n_unlabeled))
         dataset["unsupervised"] = unlabeled
     train_tokens = [tokenize(text) for text in dataset["train"]["text"]]
-    vocab = Vocab.build(train_tokens, profile.max_vocab, profile.min_freq)
+    vocab_tokens = train_tokens
+    if profile.vocab_source == "train+unlabeled":  # never validation or test
+        vocab_tokens = train_tokens + [tokenize(text) for text in dataset["unsupervised"]["text"]]
+    vocab = Vocab.build(vocab_tokens, profile.max_vocab, profile.min_freq)
     encode = lambda split: batching.encode_texts(dataset[split]["text"], dataset[split]["label"], vocab,
-                                                 profile.max_len, profile.truncation)
-    return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"), seed, dropped)
+                                                 profile.max_len, profile.truncation,
+                                                 tokens=train_tokens if split == "train" else None)
+    return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"), seed, dropped,
+                        validation)
 
 
 def build_model(profile: Profile, vocab: Vocab) -> SentimentLSTM:
@@ -170,7 +179,8 @@ def checkpoint_saver(path: Path, profile: Profile, prepared: PreparedData, seed:
     """A ``fit(on_best=...)`` callback that saves the best model so far, with what it was trained on."""
     metadata = {"profile": profile.name, "profile_settings": profile.to_dict(), "data_source": prepared.source,
                 "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
-                "seed": seed, "split_seed": prepared.split_seed, "device": device.type, "versions": library_versions(),
+                "seed": seed, "split_seed": prepared.split_seed, "validation_split": prepared.validation_split,
+                "device": device.type, "versions": library_versions(),
                 "pretraining": pretraining}
 
     def save_best(model: SentimentLSTM, record: dict) -> None:
@@ -223,7 +233,7 @@ def held_out_split(bundle: checkpoint.Checkpoint, split: str = "test", data_dir:
         raise ValueError(f"split must be one of {', '.join(RUN_SPLIT_SIZES)}, not {split!r}")
     meta = bundle.metadata
     split_seed = meta.get("split_seed", meta.get("seed", 42))
-    full = data.load_imdb(data_dir, seed=split_seed)
+    full = data.load_imdb(data_dir, seed=split_seed, validation=meta.get("validation_split", "random"))
     if meta.get("data_source") and meta["data_source"] != full.source:
         print(f"Note: the model was trained on {meta['data_source']}; evaluating on {full.source}.", file=sys.stderr)
     size = meta.get("profile_settings", {}).get(RUN_SPLIT_SIZES[split])
@@ -254,7 +264,7 @@ def evaluate_checkpoint(bundle: checkpoint.Checkpoint, device: torch.device | No
     reads them."""
     reviews = held_out_split(bundle, split, data_dir)
     encoded = batching.encode_texts(reviews["text"], reviews["label"], bundle.vocab, bundle.max_len, bundle.truncation)
-    result = evaluate.evaluate(bundle.model, batching.make_loader(encoded, 256), device or pick_device(),
+    result = evaluate.evaluate(bundle.model, batching.make_loader(encoded, EVAL_BATCH_SIZE), device or pick_device(),
                                progress=progress, desc=split)
     return CheckpointEvaluation(reviews, encoded, result, split)
 
@@ -291,12 +301,13 @@ class RunResult:
 def run_training(profile_name: str | Profile | None = None, data_dir: str | Path | None = None, out: str | Path | None = None,
                  seed: int = 42, epochs: int | None = None, device: str | None = None,
                  progress: bool = True, split_seed: int | None = None, pretrain_cache: str | Path | None = None,
-                 **changes) -> RunResult:
+                 validation: str = "random", **changes) -> RunResult:
     """Train the profile's model, keep the best epoch by validation accuracy, report test accuracy once.
 
     ``seed`` drives the model's initialisation, dropout and batch order, and (unless ``split_seed`` is given) the
     validation split too: ``split_seed=42`` with other seeds retrains on the same split. ``pretrain_cache``: where a
-    pretraining profile keeps what it builds (default: ``pretrained_cache_path(profile)``).
+    pretraining profile keeps what it builds (default: ``pretrained_cache_path(profile)``). ``validation``: "random"
+    or "by-movie" (``data.by_movie_validation``: no movie in both, an honest guide for choosing settings).
     ``changes`` override profile settings, e.g. ``max_len=400`` or ``max_vocab=25_000``."""
     profile = profile_name if isinstance(profile_name, Profile) else get_profile(profile_name)
     changes = {k: v for k, v in {"epochs": epochs, **changes}.items() if v is not None}
@@ -305,7 +316,7 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
     out = output_folder(out or checkpoint.default_artifacts_dir())
     start = time.perf_counter()
     train.set_seed(seed)
-    prepared = prepare_data(profile, data_dir, seed if split_seed is None else split_seed)
+    prepared = prepare_data(profile, data_dir, seed if split_seed is None else split_seed, validation)
     print(describe_run(profile, prepared), file=sys.stderr)
     torch_device = pick_device(device)
     model = build_model(profile, prepared.vocab)
@@ -316,7 +327,9 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
                 if profile.gradual_unfreezing else None)
     path = out / CHECKPOINT_NAME
     save_best = checkpoint_saver(path, profile, prepared, seed, torch_device, pretraining)
-    loader = lambda encoded, shuffle: batching.make_loader(encoded, profile.batch_size, shuffle=shuffle, seed=seed)
+    # evaluation needs no gradients, so it takes bigger batches (sorted by length: little padding), faster on a CPU
+    loader = lambda encoded, shuffle: batching.make_loader(encoded, profile.batch_size if shuffle else EVAL_BATCH_SIZE,
+                                                           shuffle=shuffle, seed=seed)
     result = train.fit(model, loader(prepared.train, True), loader(prepared.validation, False), epochs=profile.epochs,
                        lr=profile.lr, weight_decay=profile.weight_decay, schedule=profile.schedule, clip=profile.clip,
                        device=torch_device, max_seconds=profile.max_train_seconds, patience=profile.patience,
@@ -335,7 +348,7 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
         "status": result.status, "train_seconds": result.seconds, "seconds": time.perf_counter() - start,
         "pretraining": pretraining,
         "seconds_per_epoch": [e["seconds"] for e in result.history.epochs], "seed": seed,
-        "split_seed": prepared.split_seed,
+        "split_seed": prepared.split_seed, "validation_split": prepared.validation_split,
         "temperature": fitted.temperature,
         "test_ece": {"raw": calibration.expected_calibration_error(evaluation.y_true, evaluation.p_positive),
                      "calibrated": calibration.expected_calibration_error(evaluation.y_true, calibrated)},

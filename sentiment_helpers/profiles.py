@@ -14,6 +14,7 @@ from .model import ModelConfig
 
 
 PRETRAINING = ("none", "word2vec", "lm")
+VOCAB_SOURCES = ("train", "train+unlabeled")
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,18 @@ class Profile:
     freeze_embedding: bool = False  # keep the pretrained vectors fixed while the classifier trains
     lr_decay: float = 1.0  # discriminative learning rates: each layer group down learns this many times slower
     gradual_unfreezing: bool = False  # epoch 1 trains the output layer only, each later epoch one group more
+    # where the vocabulary's words come from: the training reviews, or (a pretraining profile) the training + unlabeled
+    # reviews, so that words no labeled review uses still get their pretrained vector (never the test reviews)
+    vocab_source: str = "train"
 
     def __post_init__(self) -> None:
         if self.pretrain not in PRETRAINING:
             raise ValueError(f"pretrain must be one of {', '.join(PRETRAINING)}, not {self.pretrain!r}")
+        if self.vocab_source not in VOCAB_SOURCES:
+            raise ValueError(f"vocab_source must be one of {', '.join(VOCAB_SOURCES)}, not {self.vocab_source!r}")
+        if self.vocab_source == "train+unlabeled" and self.pretrain == "none":
+            raise ValueError("vocab_source=train+unlabeled needs a pretraining profile (pretrain=word2vec or lm): "
+                             "without pretraining, words no labeled review uses would keep random vectors")
 
     def with_changes(self, **changes) -> "Profile":
         return replace(self, **changes)

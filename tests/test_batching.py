@@ -19,6 +19,21 @@ def test_encode_truncates_and_never_gives_empty_reviews():
     assert encoded.ids[1] == [UNK_ID]
 
 
+def test_encoding_given_tokens_equals_encoding_the_texts():
+    from sentiment_helpers.text import tokenize
+    import pytest
+
+    texts = ["A good film.<br />Not bad!", "bad " * 300, ""]
+    vocab = Vocab.build([tokenize(t) for t in texts], min_freq=1)
+    from_texts = encode_texts(texts, [1, 0, 1], vocab, max_len=8, truncation="head+tail")
+    from_tokens = encode_texts(texts, [1, 0, 1], vocab, max_len=8, truncation="head+tail",
+                               tokens=[tokenize(t) for t in texts])
+    assert (from_tokens.ids, from_tokens.n_tokens, from_tokens.labels) == (from_texts.ids, from_texts.n_tokens,
+                                                                           from_texts.labels)
+    with pytest.raises(ValueError, match="2 tokenized reviews for 3 texts"):
+        encode_texts(texts, None, vocab, tokens=[["good"], ["bad"]])
+
+
 def test_collate_pads_per_batch_and_returns_true_lengths():
     batch = collate([([5, 6, 7], 1, 0), ([8], 0, 1)])
     assert batch["ids"].tolist() == [[5, 6, 7], [8, 0, 0]]

@@ -117,3 +117,37 @@ def test_download_without_network_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "_hub_failure", "huggingface.co is unreachable (test)")
     with pytest.raises(DataError, match="could not load stanfordnlp/imdb"):
         data.download(tmp_path)
+
+
+def _with_review_ids(folder):
+    """The bundled sample with review ids as the course's parquet copy has them (runs of one movie)."""
+    folder.mkdir()
+    for split in ("train", "test"):
+        frame = pd.read_parquet(data.SAMPLE_DIR / f"{split}.parquet")
+        frame["review_id"] = frame.groupby("label").cumcount()
+        frame.to_parquet(folder / f"{split}.parquet", index=False)
+    return folder
+
+
+def test_by_movie_validation_holds_out_whole_blocks_of_ids():
+    ids = list(range(1000))
+    train = pd.DataFrame({"text": "x", "label": [0] * 1000 + [1] * 1000, "review_id": ids + ids})
+    held_out = data.by_movie_validation(train, 0.1, seed=3)
+    assert held_out.sum() == 2 * 125  # one block of each label (8 blocks per label, 10% rounds to 1)
+    blocks = train.assign(block=train.review_id // data.MOVIE_BLOCK, held=held_out)
+    assert blocks.groupby(["label", "block"]).held.nunique().max() == 1  # no block is split
+    assert not held_out.equals(data.by_movie_validation(train, 0.1, seed=4))  # another seed, other blocks
+    with pytest.raises(DataError, match="needs the reviews' ids"):
+        data.by_movie_validation(train.drop(columns="review_id"))
+
+
+def test_by_movie_validation_split_when_loading(tmp_path):
+    folder = _with_review_ids(tmp_path / "imdb")
+    imdb = data.load_imdb(folder, validation="by-movie")
+    assert len(imdb["train"]) + len(imdb["validation"]) == 1000 and "review_id" not in imdb["train"].column_names
+    assert not set(imdb["train"]["text"]) & set(imdb["validation"]["text"])
+    assert imdb["validation"]["text"] != data.load_imdb(folder)["validation"]["text"]
+    with pytest.raises(DataError, match="needs the reviews' ids"):
+        data.load_imdb(data.SAMPLE_DIR, validation="by-movie")
+    with pytest.raises(ValueError, match="validation must be one of random, by-movie"):
+        data.load_imdb(folder, validation="movies")

@@ -97,6 +97,25 @@ def test_tiny_pretrained_run_end_to_end_never_reads_test_text(marked_data, tmp_p
     assert again.metrics["split_seed"] == 42 and again.metrics["seed"] == 7
 
 
+def test_a_vocabulary_from_train_and_unlabeled_reviews_never_takes_test_words(tmp_path):
+    folder = tmp_path / "imdb"
+    folder.mkdir()
+    for split in ("train", "test", "unsupervised"):
+        frame = pd.read_parquet(data.SAMPLE_DIR / f"{split}.parquet")
+        marker = {"test": " zzonlyintest", "unsupervised": " zzonlyunlabeled"}.get(split, "")
+        frame.assign(text=frame.text + marker * 3).to_parquet(folder / f"{split}.parquet", index=False)
+    profile = pipeline.get_profile("smoke").with_changes(pretrain="word2vec", max_vocab=None, min_freq=2)
+    from_train = pipeline.prepare_data(profile, folder).vocab
+    assert "zzonlyunlabeled" not in from_train.stoi and "zzonlyintest" not in from_train.stoi
+    both = pipeline.prepare_data(profile.with_changes(vocab_source="train+unlabeled"), folder).vocab
+    assert "zzonlyunlabeled" in both.stoi and "zzonlyintest" not in both.stoi
+    assert set(from_train.itos) < set(both.itos)
+    with pytest.raises(ValueError, match="needs a pretraining profile"):
+        profile.with_changes(pretrain="none", vocab_source="train+unlabeled")
+    with pytest.raises(ValueError, match="vocab_source must be one of train, train[+]unlabeled"):
+        profile.with_changes(vocab_source="test")
+
+
 def test_pretrained_embedding_starts_from_the_vectors_and_can_stay_frozen(tmp_path):
     profile = pipeline.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=1, n_unlabeled=200,
                                                          freeze_embedding=True, n_train=300, n_val=100, n_test=100)
@@ -229,3 +248,16 @@ def test_a_checkpoint_trained_with_another_seed_is_scored_on_its_own_split(tmp_p
     validation = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "validation", data.SAMPLE_DIR)
     expected = pipeline.profile_splits(data.load_imdb(data.SAMPLE_DIR, seed=42), profile, 42)["validation"]
     assert validation["text"] == expected["text"]  # the split of seed 42, not of the model's seed 7
+
+
+def test_a_checkpoint_trained_on_a_by_movie_split_is_scored_on_that_split(tmp_path):
+    from sentiment_helpers.checkpoint import load_checkpoint
+    from test_data import _with_review_ids
+
+    folder = _with_review_ids(tmp_path / "imdb")
+    profile = pipeline.get_profile("smoke").with_changes(epochs=1)
+    run = pipeline.run_training(profile, folder, tmp_path / "run", validation="by-movie", progress=False)
+    assert run.metrics["validation_split"] == "by-movie"
+    validation = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "validation", folder)
+    expected = pipeline.profile_splits(data.load_imdb(folder, validation="by-movie"), profile, 42)["validation"]
+    assert validation["text"] == expected["text"]
