@@ -4,8 +4,9 @@
 
 Each variant adds one change to the one above it, starting from the original design's recipe
 (final states, first 256 tokens, constant Adam 1e-3). The TF-IDF + logistic regression baseline is
-measured on the same split in the same run. A pretraining base (``cpu-pretrained``) ends with the pretraining step
-and, as a variant beside it, the same with the embedding frozen. Writes benchmarks/results/ablation-<base>.{json,md};
+measured on the same split in the same run. A pretraining base (``cpu-pretrained``) ends with its pretraining steps:
+the pretrained embedding fine-tuned, then frozen, then a vocabulary from the unlabeled reviews too, as far as the
+profile goes (a profile that fine-tunes gets the frozen embedding as a variant beside it). Writes benchmarks/results/ablation-<base>.{json,md};
 with --only, the rows run replace those of the same name there and the others stay.
 """
 from __future__ import annotations
@@ -32,7 +33,8 @@ def variants(base_name: str) -> list[tuple[str, object]]:
     base = get_profile(base_name)
     original = base.with_changes(model=replace(base.model, pooling="last", embed_dropout=0.0), max_len=256,
                                  truncation="head", schedule="constant", lr=1e-3, weight_decay=0.0, max_vocab=10_000,
-                                 min_freq=5, max_train_seconds=None, patience=None, pretrain="none")
+                                 min_freq=5, max_train_seconds=None, patience=None, pretrain="none",
+                                 freeze_embedding=False, vocab_source="train")
     steps = [("original recipe (final states, head 256, Adam 1e-3)", original)]
     steps.append(("+ max+mean pooling over time", steps[-1][1].with_changes(model=replace(original.model, pooling="maxmean"))))
     steps.append((f"+ one-cycle schedule, peak lr {base.lr:g}", steps[-1][1].with_changes(schedule="onecycle", lr=base.lr)))
@@ -47,9 +49,16 @@ def variants(base_name: str) -> list[tuple[str, object]]:
         steps.append((f"+ early stopping (patience {base.patience} epochs)", steps[-1][1].with_changes(patience=base.patience)))
     if base.pretrain != "none":
         shipped = base.with_changes(max_train_seconds=None)
-        steps.append((f"+ {base.pretrain} pretraining on the train + unlabeled reviews (= '{base_name}' as shipped)",
-                      shipped))
-        steps.append(("  variant: the pretrained embedding frozen", shipped.with_changes(freeze_embedding=True)))
+        pretrained = shipped.with_changes(freeze_embedding=False, vocab_source="train")
+        steps.append((f"+ {base.pretrain} pretraining on the train + unlabeled reviews, fine-tuned", pretrained))
+        if base.freeze_embedding:
+            steps.append(("+ the pretrained embedding frozen", pretrained.with_changes(freeze_embedding=True)))
+        if base.vocab_source != "train":
+            steps.append((f"+ the vocabulary from the {base.vocab_source} reviews", shipped))
+        assert steps[-1][1] == shipped, "the ladder must end with the profile as shipped"
+        steps[-1] = (f"{steps[-1][0]} (= '{base_name}' as shipped)", shipped)
+        if not base.freeze_embedding:
+            steps.append(("  variant: the pretrained embedding frozen", shipped.with_changes(freeze_embedding=True)))
     else:
         steps.append((f"= '{base_name}' profile as shipped", base.with_changes(max_train_seconds=None)))
     # a step that changes nothing for this base profile (e.g. its max length is already 256) is not run twice

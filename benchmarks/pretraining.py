@@ -6,7 +6,8 @@
 Each run is the command a learner types, in a subprocess timed from start to end:
 `python -m sentiment_helpers train --profile P --seed S --split-seed 42`. The first pretrained run starts from
 nothing (its cache is deleted first), the others reuse the cache. Two from-scratch runs use the first seed: the same
-profile with `--set pretrain=none` (same size, random init) and the `--scratch` profile (the course's `cpu`).
+profile with `--set pretrain=none` (same size, random init; its embedding trained, its vocabulary from train) and
+the `--scratch` profile (the course's `cpu`; `--scratch none` leaves it out).
 Every model answers lesson 05's ten negation probes. TF-IDF + logistic regression is fitted on the same split.
 Runs go to benchmarks/results/runs/pretraining/ (not committed); the table to
 benchmarks/results/pretraining-<profile>.{json,md}, rewritten after every run, so an interrupted run keeps its rows.
@@ -44,7 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--profile", default="cpu-pretrained")
-    parser.add_argument("--scratch", default="cpu", help="the same classifier without pretraining")
+    parser.add_argument("--scratch", default="cpu", help="a from-scratch profile to compare with ('none': skip it)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
     args = parser.parse_args()
     runs_dir = RESULTS / "runs" / "pretraining"
@@ -90,10 +91,13 @@ def main() -> None:
             "train_seconds": tfidf.fit_seconds, "pretraining": "-", "wall_seconds": tfidf.fit_seconds,
             "command": "this script (sentiment_helpers.baseline.train_baseline on the same split)"})
 
-    first = args.seeds[0]
+    first, shipped = args.seeds[0], get_profile(args.profile)
+    # the same model and recipe from a random init: nothing pretrained to freeze, a vocabulary from train alone
+    random_init = (["pretrain=none"] + (["freeze_embedding=false"] if shipped.freeze_embedding else [])
+                   + (["vocab_source=train"] if shipped.vocab_source != "train" else []))
     plan = ([(f"{args.profile} profile", args.profile, seed, []) for seed in args.seeds]
-            + [(f"{args.profile} settings, random init", args.profile, first, ["pretrain=none"]),
-               (f"{args.scratch} profile (random init)", args.scratch, first, [])])
+            + [(f"{args.profile} settings, random init", args.profile, first, random_init)]
+            + ([(f"{args.scratch} profile (random init)", args.scratch, first, [])] if args.scratch != "none" else []))
     for name, profile, seed, settings in plan:
         out = runs_dir / f"{profile}-seed{seed}{'-scratch' if settings else ''}"
         arguments = train_arguments(profile, seed, args.data_dir, settings)

@@ -218,12 +218,16 @@ def test_the_ablation_ends_a_pretraining_profile_with_its_pretraining_step():
     spec = importlib.util.spec_from_file_location("ablation", Path(__file__).parent.parent / "benchmarks" / "ablation.py")
     ablation = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ablation)
-    ladder = ablation.variants("cpu-pretrained")
     shipped = pipeline.get_profile("cpu-pretrained").with_changes(max_train_seconds=None)
+    assert shipped.freeze_embedding and shipped.vocab_source == "train"  # what the ladder below is written for
+    ladder = ablation.variants("cpu-pretrained")
     assert all(profile.pretrain == "none" for _, profile in ladder[:-2])  # the recipe steps: from scratch
-    assert ladder[-3][1] == shipped.with_changes(pretrain="none")  # same model and recipe, random init ...
-    assert ladder[-2][1] == shipped  # ... then pretrained: the profile as shipped
-    assert ladder[-1][1] == shipped.with_changes(freeze_embedding=True)
+    fine_tuned = shipped.with_changes(freeze_embedding=False)
+    assert ladder[-3][1] == fine_tuned.with_changes(pretrain="none")  # same model and recipe, random init ...
+    assert ladder[-2][1] == fine_tuned  # ... then word2vec vectors, fine-tuned ...
+    assert ladder[-1][1] == shipped and "as shipped" in ladder[-1][0]  # ... then frozen: the profile as shipped
+    fine_tuning_base = ablation.variants("full-pretrained")  # a profile that fine-tunes: frozen as a variant
+    assert fine_tuning_base[-1][0].strip().startswith("variant") and fine_tuning_base[-1][1].freeze_embedding
 
 
 def test_lesson_05_asks_the_same_negation_probes_as_the_package():
