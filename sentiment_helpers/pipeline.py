@@ -233,7 +233,9 @@ def held_out_split(bundle: checkpoint.Checkpoint, split: str = "test", data_dir:
         raise ValueError(f"split must be one of {', '.join(RUN_SPLIT_SIZES)}, not {split!r}")
     meta = bundle.metadata
     split_seed = meta.get("split_seed", meta.get("seed", 42))
-    full = data.load_imdb(data_dir, seed=split_seed, validation=meta.get("validation_split", "random"))
+    # test does not depend on how validation was drawn: it can be scored on a copy without review ids too
+    validation = meta.get("validation_split", "random") if split != "test" else "random"
+    full = data.load_imdb(data_dir, seed=split_seed, validation=validation)
     if meta.get("data_source") and meta["data_source"] != full.source:
         print(f"Note: the model was trained on {meta['data_source']}; evaluating on {full.source}.", file=sys.stderr)
     size = meta.get("profile_settings", {}).get(RUN_SPLIT_SIZES[split])

@@ -265,3 +265,5 @@ def test_a_checkpoint_trained_on_a_by_movie_split_is_scored_on_that_split(tmp_pa
     validation = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "validation", folder)
     expected = pipeline.profile_splits(data.load_imdb(folder, validation="by-movie"), profile, 42)["validation"]
     assert validation["text"] == expected["text"]
+    test = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "test", data.SAMPLE_DIR)  # no review ids
+    assert len(test) == run.metrics["n_test"]
