@@ -13,6 +13,7 @@ from collections import deque
 
 from . import __version__
 from .archive import ARCHIVE_URL
+from .data import VALIDATION_SPLITS
 from .errors import CourseError
 from .profiles import PROFILES, default_profile_name
 
@@ -53,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
     train.add_argument("--split-seed", type=int, default=None,
                        help="seed of the validation split (default: --seed); keep 42 to retrain other seeds on one split")
-    train.add_argument("--validation", choices=("random", "by-movie"), default="random",
+    train.add_argument("--validation", choices=VALIDATION_SPLITS, default="random",
                        help="the validation split: random 10%% of the training reviews (default), or by-movie: whole "
                             "movies held out, as test is (needs the course's parquet copy or the archive)")
     train.add_argument("--epochs", type=int, default=None, help="number of epochs (default: the profile's)")

@@ -91,7 +91,7 @@ PROFILES: dict[str, Profile] = {
     ),
     "cpu-pretrained": Profile(
         "cpu-pretrained", "Workshop laptop, lesson 07: a one-layer BiLSTM (hidden 64) reading 256-number word2vec "
-        "vectors of the training + unlabeled reviews (built once, about 3 minutes on 2 cores, then cached) through a "
+        "vectors of the training + unlabeled reviews (built once, about 2.5 minutes on 2 cores, then cached) through a "
         "frozen embedding, a 25,000-word vocabulary, 400 tokens, 3 epochs in at most 5 minutes of training. Chosen "
         "on a by-movie validation split (benchmarks/pretraining_choice.py).",
         n_train=None, n_val=None, n_test=None,

@@ -93,6 +93,22 @@ def test_set_reaches_the_training_run(tmp_path):
     assert metrics["status"] == "early stop" and metrics["epochs_run"] == 2
 
 
+
+def test_validation_by_movie_reaches_the_training_run(tmp_path):
+    from test_data import _with_review_ids
+
+    no_ids = run("train", "--profile", "smoke", "--data-dir", str(data.SAMPLE_DIR), "--out", str(tmp_path / "a"),
+                 "--validation", "by-movie", "--no-progress")
+    assert no_ids.returncode != 0 and "needs the reviews' ids" in no_ids.stderr
+    assert len(no_ids.stderr.strip().splitlines()) == 1
+    out = tmp_path / "run"
+    trained = run("train", "--profile", "smoke", "--data-dir", str(_with_review_ids(tmp_path / "imdb")), "--out",
+                  str(out), "--epochs", "1", "--validation", "by-movie", "--no-progress")
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads((out / "metrics.json").read_text())["validation_split"] == "by-movie"
+    assert "(by-movie split)" in trained.stdout
+
+
 # --- predict from standard input and files, evaluate, one-line errors (instructors script these) ---
 
 def predict_json(checkpoint, *args, **kwargs):
