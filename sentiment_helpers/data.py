@@ -234,3 +234,9 @@ def subsample(dataset, n: int | None, seed: int = 0):
     if n is None or n >= len(dataset):
         return dataset
     return dataset.train_test_split(train_size=n, seed=seed, stratify_by_column="label")["train"]
+
+
+def column(dataset, name: str) -> list:
+    """One column of a split as a plain list, read at once. (Since datasets 4, ``dataset[name]`` is a lazy column that
+    formats one row at a time when iterated: ten times slower on 50,000 reviews.)"""
+    return dataset[name][:]

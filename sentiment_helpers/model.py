@@ -39,10 +39,28 @@ def reverse_within_length(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tenso
 
     x: [B, T, D], lengths: [B] -> [B, T, D]. Applying it twice gives x back.
     """
-    steps = torch.arange(x.size(1), device=x.device)  # [T]
+    B, T, D = x.shape
+    steps = torch.arange(T, device=x.device)  # [T]
     lengths = lengths.to(x.device)[:, None]  # [B, 1]
-    index = torch.where(steps < lengths, lengths - 1 - steps, steps)  # [B, T]
-    return x.gather(1, index[:, :, None].expand_as(x))
+    index = torch.where(steps < lengths, lengths - 1 - steps, steps)  # [B, T]: where each step's row comes from
+    rows = (index + torch.arange(B, device=x.device)[:, None] * T).reshape(-1)  # [B*T], into x seen as [B*T, D]
+    return _Reorder.apply(x, rows)
+
+
+class _Reorder(torch.autograd.Function):
+    """Rows of ``x.reshape(-1, D)`` in the order ``rows`` gives: whole rows are copied (index_select), which is several
+    times faster on a CPU than ``gather`` with an index the size of x. A reversal is its own inverse, so the gradient
+    goes back through the same reordering (instead of a slower scatter-add)."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(rows)
+        return x.reshape(-1, x.size(-1)).index_select(0, rows).view(x.shape)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        (rows,) = ctx.saved_tensors
+        return grad.reshape(-1, grad.size(-1)).index_select(0, rows).view(grad.shape), None
 
 
 class BiLSTMLayer(nn.Module):

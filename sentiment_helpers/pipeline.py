@@ -59,20 +59,20 @@ def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int
         # IMDB holds word-for-word copies: a few hundred unlabeled reviews are also test reviews. They are left out.
         # (The labeled training split keeps its 123 copies of test reviews, as the standard benchmark does; pretraining
         # reads them as training reviews, which the classifier learns from anyway.)
-        test_texts = set(full["test"]["text"])
+        test_texts = set(data.column(full["test"], "text"))
         unlabeled = full["unsupervised"]
-        unlabeled = unlabeled.select([i for i, text in enumerate(unlabeled["text"]) if text not in test_texts])
+        unlabeled = unlabeled.select([i for i, text in enumerate(data.column(unlabeled, "text")) if text not in test_texts])
         dropped = len(full["unsupervised"]) - len(unlabeled)
         if profile.n_unlabeled is not None and profile.n_unlabeled < len(unlabeled):
             unlabeled = unlabeled.shuffle(seed=seed).select(range(profile.n_unlabeled))
         dataset["unsupervised"] = unlabeled
-    train_tokens = [tokenize(text) for text in dataset["train"]["text"]]
+    train_tokens = [tokenize(text) for text in data.column(dataset["train"], "text")]
     vocab_tokens = train_tokens
     if profile.vocab_source == "train+unlabeled":  # never validation or test
-        vocab_tokens = train_tokens + [tokenize(text) for text in dataset["unsupervised"]["text"]]
+        vocab_tokens = train_tokens + [tokenize(text) for text in data.column(dataset["unsupervised"], "text")]
     vocab = Vocab.build(vocab_tokens, profile.max_vocab, profile.min_freq)
-    encode = lambda split: batching.encode_texts(dataset[split]["text"], dataset[split]["label"], vocab,
-                                                 profile.max_len, profile.truncation,
+    encode = lambda split: batching.encode_texts(data.column(dataset[split], "text"), data.column(dataset[split], "label"),
+                                                 vocab, profile.max_len, profile.truncation,
                                                  tokens=train_tokens if split == "train" else None)
     return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"), seed, dropped,
                         validation)
@@ -265,7 +265,7 @@ def evaluate_checkpoint(bundle: checkpoint.Checkpoint, device: torch.device | No
     """Score a loaded checkpoint on the held-out reviews its run was meant for (test by default), encoded as it
     reads them."""
     reviews = held_out_split(bundle, split, data_dir)
-    encoded = batching.encode_texts(reviews["text"], reviews["label"], bundle.vocab, bundle.max_len, bundle.truncation)
+    encoded = batching.encode_texts(data.column(reviews, "text"), data.column(reviews, "label"), bundle.vocab, bundle.max_len, bundle.truncation)
     result = evaluate.evaluate(bundle.model, batching.make_loader(encoded, EVAL_BATCH_SIZE), device or pick_device(),
                                progress=progress, desc=split)
     return CheckpointEvaluation(reviews, encoded, result, split)

@@ -25,6 +25,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
+from . import data
 from .errors import DataError
 from .files import atomic_file
 from .text import tokenize
@@ -83,7 +84,7 @@ def pretraining_texts(dataset) -> list[str]:
     """The reviews pretraining may read: the training split and the unlabeled split, never validation or test."""
     if "unsupervised" not in dataset:
         raise DataError("pretraining needs the unlabeled reviews: load the data with load_imdb(unsupervised=True)")
-    return list(dataset["train"]["text"]) + list(dataset["unsupervised"]["text"])
+    return data.column(dataset["train"], "text") + data.column(dataset["unsupervised"], "text")
 
 
 def fingerprint(texts: Sequence[str]) -> str:

@@ -151,3 +151,11 @@ def test_by_movie_validation_split_when_loading(tmp_path):
         data.load_imdb(data.SAMPLE_DIR, validation="by-movie")
     with pytest.raises(ValueError, match="validation must be one of random, by-movie"):
         data.load_imdb(folder, validation="movies")
+
+
+def test_column_is_the_whole_column_as_a_list():
+    split = data.load_imdb()["train"]  # the bundled sample: works on any machine
+    texts = data.column(split, "text")
+    assert isinstance(texts, list) and len(texts) == len(split)
+    assert texts == [row["text"] for row in split]
+    assert data.column(split.select([2, 0]), "label") == [split[2]["label"], split[0]["label"]]

@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from sentiment_helpers.model import SentimentLSTM, count_parameters, lstm_direction_parameters, parameter_table
+from sentiment_helpers.model import SentimentLSTM, count_parameters, reverse_within_length, lstm_direction_parameters, parameter_table
 
 
 def test_reference_model_has_3_648_257_parameters():
@@ -60,6 +60,17 @@ def test_equals_packed_torch_bilstm_final_states():
         _, (hidden, _) = reference(packed)
         expected = model.fc(torch.cat([hidden[-2], hidden[-1]], dim=-1)).squeeze(-1)
         assert torch.allclose(model(ids, lengths), expected, atol=1e-5)
+
+
+def test_reverse_within_length_and_its_gradient():
+    x = torch.arange(2 * 5 * 3, dtype=torch.float64).reshape(2, 5, 3).requires_grad_()
+    lengths = torch.tensor([5, 3])
+    reversed_x = reverse_within_length(x, lengths)
+    assert torch.equal(reversed_x[0], x[0].flip(0))
+    assert torch.equal(reversed_x[1, :3], x[1, :3].flip(0)) and torch.equal(reversed_x[1, 3:], x[1, 3:])  # pads stay
+    assert torch.equal(reverse_within_length(reversed_x, lengths), x)
+    # the hand-written backward (the same reordering) against numerical gradients
+    assert torch.autograd.gradcheck(lambda t: reverse_within_length(t, lengths) * torch.arange(1., 6.)[:, None], (x,))
 
 
 def test_output_shape_and_bad_pooling():
