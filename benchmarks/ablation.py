@@ -24,17 +24,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from sentiment_helpers import baseline, data, pipeline  # noqa: E402
-from sentiment_helpers.profiles import get_profile  # noqa: E402
+from sentiment_helpers.profiles import get_profile, without_pretraining  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def variants(base_name: str) -> list[tuple[str, object]]:
     base = get_profile(base_name)
-    original = base.with_changes(model=replace(base.model, pooling="last", embed_dropout=0.0), max_len=256,
-                                 truncation="head", schedule="constant", lr=1e-3, weight_decay=0.0, max_vocab=10_000,
-                                 min_freq=5, max_train_seconds=None, patience=None, pretrain="none",
-                                 freeze_embedding=False, vocab_source="train")
+    original = without_pretraining(base).with_changes(
+        model=replace(base.model, pooling="last", embed_dropout=0.0), max_len=256, truncation="head",
+        schedule="constant", lr=1e-3, weight_decay=0.0, max_vocab=10_000, min_freq=5, max_train_seconds=None,
+        patience=None)
     steps = [("original recipe (final states, head 256, Adam 1e-3)", original)]
     steps.append(("+ max+mean pooling over time", steps[-1][1].with_changes(model=replace(original.model, pooling="maxmean"))))
     steps.append((f"+ one-cycle schedule, peak lr {base.lr:g}", steps[-1][1].with_changes(schedule="onecycle", lr=base.lr)))

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from sentiment_helpers import baseline, data, pipeline, probes  # noqa: E402
 from sentiment_helpers.device import describe_machine  # noqa: E402
 from sentiment_helpers.predict import SentimentPredictor  # noqa: E402
-from sentiment_helpers.profiles import get_profile  # noqa: E402
+from sentiment_helpers.profiles import get_profile, without_pretraining_settings  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SPLIT_SEED = 42
@@ -92,9 +92,7 @@ def main() -> None:
             "command": "this script (sentiment_helpers.baseline.train_baseline on the same split)"})
 
     first, shipped = args.seeds[0], get_profile(args.profile)
-    # the same model and recipe from a random init: nothing pretrained to freeze, a vocabulary from train alone
-    random_init = (["pretrain=none"] + (["freeze_embedding=false"] if shipped.freeze_embedding else [])
-                   + (["vocab_source=train"] if shipped.vocab_source != "train" else []))
+    random_init = without_pretraining_settings(shipped)  # the same model and recipe from a random init
     plan = ([(f"{args.profile} profile", args.profile, seed, []) for seed in args.seeds]
             + [(f"{args.profile} settings, random init", args.profile, first, random_init)]
             + ([(f"{args.scratch} profile (random init)", args.scratch, first, [])] if args.scratch != "none" else []))

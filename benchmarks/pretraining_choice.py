@@ -51,6 +51,9 @@ CANDIDATES = {
     "256-d frozen, 2 epochs": ["epochs=2"],
     "256-d frozen, embedding dropout 0.25": ["model.embed_dropout=0.25"],
     "256-d frozen, 300 tokens": ["max_len=300"],
+    "256-d frozen, skip-gram word2vec": ["pretrain_skip_gram=true"],
+    "256-d frozen, projected to 64, 3 epochs": ["model.embed_projection=64"],
+    "256-d frozen, projected to 64, 5 epochs": ["model.embed_projection=64", "epochs=5"],
 }
 
 

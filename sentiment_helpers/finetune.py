@@ -6,7 +6,7 @@
   down. The random, newly added head first learns to use the pretrained features before its large early gradients
   can reach (and wreck) them.
 
-Layer groups, top to bottom: the output layer, the LSTM layers (last first), the embedding.
+Layer groups, top to bottom: the output layer, the LSTM layers (last first), the projection (if any), the embedding.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from .model import SentimentLSTM
 
 def layer_groups(model: SentimentLSTM) -> list[nn.Module]:
     """The classifier's layers from the output down to the embedding."""
-    return [model.fc, *reversed(model.lstm), model.embedding]
+    projection = [model.projection] if model.config.embed_projection else []
+    return [model.fc, *reversed(model.lstm), *projection, model.embedding]
 
 
 def discriminative_groups(model: SentimentLSTM, lr: float, lr_decay: float = 2.6) -> list[dict]:

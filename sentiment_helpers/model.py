@@ -29,6 +29,9 @@ class ModelConfig:
     dropout: float = 0.5
     pooling: str = "last"  # "last": final forward/backward states (reference); "maxmean": max+mean over time
     embed_dropout: float = 0.0
+    # a trained linear map from the embedding to this many numbers before the BiLSTM (None: none). With frozen
+    # pretrained vectors it learns which of their directions matter for sentiment, and the LSTM reads fewer numbers
+    embed_projection: int | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -90,8 +93,10 @@ class SentimentLSTM(nn.Module):
         c = config
         self.embedding = nn.Embedding(c.vocab_size, c.embed_dim, padding_idx=PAD_ID)
         self.embed_dropout = nn.Dropout(c.embed_dropout)
+        self.projection = nn.Linear(c.embed_dim, c.embed_projection) if c.embed_projection else nn.Identity()
+        lstm_input = c.embed_projection or c.embed_dim
         self.lstm = nn.ModuleList(
-            BiLSTMLayer(c.embed_dim if i == 0 else 2 * c.hidden_dim, c.hidden_dim) for i in range(c.num_layers)
+            BiLSTMLayer(lstm_input if i == 0 else 2 * c.hidden_dim, c.hidden_dim) for i in range(c.num_layers)
         )
         self.between_layers = nn.Dropout(c.dropout)  # what nn.LSTM's `dropout=` does between layers
         self.dropout = nn.Dropout(c.dropout)
@@ -108,7 +113,7 @@ class SentimentLSTM(nn.Module):
         """Embedded reviews [B, T, E] -> logits [B]: everything after the embedding lookup (integrated gradients
         starts here, since it needs to move smoothly between embeddings)."""
         lengths = lengths.clamp(min=1)
-        x = self.embed_dropout(embedded)  # [B, T, E]
+        x = self.projection(self.embed_dropout(embedded))  # [B, T, E] (or [B, T, P] with a projection)
         for i, layer in enumerate(self.lstm):
             if i > 0:
                 x = self.between_layers(x)
@@ -143,8 +148,11 @@ def parameter_table(model: SentimentLSTM) -> pd.DataFrame:
     c = model.config
     rows = [("embedding", f"{c.vocab_size} x {c.embed_dim}", c.vocab_size * c.embed_dim,
              count_parameters(model.embedding))]
+    if c.embed_projection:
+        rows.append(("projection", f"{c.embed_dim} x {c.embed_projection} + {c.embed_projection}",
+                     (c.embed_dim + 1) * c.embed_projection, count_parameters(model.projection)))
     for i, layer in enumerate(model.lstm):
-        input_size = c.embed_dim if i == 0 else 2 * c.hidden_dim
+        input_size = (c.embed_projection or c.embed_dim) if i == 0 else 2 * c.hidden_dim
         for direction, lstm in (("forward", layer.forward_lstm), ("backward", layer.backward_lstm)):
             rows.append((f"lstm layer {i} {direction}", f"4*{c.hidden_dim}*({input_size}+{c.hidden_dim}) + 8*{c.hidden_dim}",
                          lstm_direction_parameters(input_size, c.hidden_dim), count_parameters(lstm)))

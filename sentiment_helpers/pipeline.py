@@ -93,7 +93,8 @@ def describe_run(profile: Profile, prepared: PreparedData) -> str:
 def pretrained_cache_path(profile: Profile) -> Path:
     """Where the profile's pretraining is cached, under the artifacts folder: one file per method and size."""
     m = profile.model
-    name = f"word2vec-{m.embed_dim}d.pt" if profile.pretrain == "word2vec" else f"lm-{m.embed_dim}x{m.hidden_dim}.pt"
+    word2vec = f"word2vec-{'sg-' if profile.pretrain_skip_gram else ''}{m.embed_dim}d.pt"
+    name = word2vec if profile.pretrain == "word2vec" else f"lm-{m.embed_dim}x{m.hidden_dim}.pt"
     return checkpoint.default_artifacts_dir() / "pretrained" / name
 
 
@@ -147,7 +148,8 @@ def word_vectors_for(profile: Profile, prepared: PreparedData, progress: bool = 
     """The profile's word2vec vectors of the training + unlabeled reviews (built, or from the cache that
     ``run_training`` uses too)."""
     # word2vec's own seed stays fixed: classifiers trained with other seeds share one cache
-    settings = pretrain.Word2VecSettings(dim=profile.model.embed_dim, epochs=profile.pretrain_epochs)
+    settings = pretrain.Word2VecSettings(dim=profile.model.embed_dim, epochs=profile.pretrain_epochs,
+                                         skip_gram=profile.pretrain_skip_gram)
     return pretrain.cached_word2vec(pretrain.pretraining_texts(prepared.dataset),
                                     Path(cache) if cache else pretrained_cache_path(profile), settings, progress)
 

@@ -41,6 +41,7 @@ class Profile:
     # "lm" starts the embedding and the first BiLSTM layer from a forward and a backward language model
     pretrain: str = "none"
     pretrain_epochs: int = 5  # word2vec passes, or language-model epochs, over those reviews
+    pretrain_skip_gram: bool = False  # word2vec only: skip-gram (predict the context from a word; slower) instead of CBOW
     pretrain_max_seconds: float | None = None  # language models only: a time cap per direction
     n_unlabeled: int | None = None  # unlabeled reviews pretraining reads; None = all
     freeze_embedding: bool = False  # keep the pretrained vectors fixed while the classifier trains
@@ -111,6 +112,21 @@ PROFILES: dict[str, Profile] = {
         n_train=None, n_val=None, n_test=None, model=ModelConfig(),
     ),
 }
+
+
+# what a pretraining profile changes, undone: nothing pretrained, nothing frozen, a vocabulary from the training reviews
+RANDOM_INIT = {"pretrain": "none", "freeze_embedding": False, "vocab_source": "train"}
+
+
+def without_pretraining(profile: Profile) -> Profile:
+    """The same model and recipe from a random init: the twin a pretraining profile is measured against."""
+    return profile.with_changes(**RANDOM_INIT)
+
+
+def without_pretraining_settings(profile: Profile) -> list[str]:
+    """The ``--set`` options that turn ``profile`` into ``without_pretraining(profile)`` (only those that change it)."""
+    return [f"{key}={str(value).lower() if isinstance(value, bool) else value}" for key, value in RANDOM_INIT.items()
+            if getattr(profile, key) != value]
 
 
 def default_profile_name() -> str:

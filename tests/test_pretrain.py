@@ -48,6 +48,19 @@ def test_cache_is_reused_only_for_the_same_texts_and_settings(tmp_path, capsys):
     assert pretrain.load_word_vectors(cache).built_for["n_texts"] == len(TEXTS)
 
 
+def test_skip_gram_is_a_setting_of_its_own_with_a_cache_of_its_own(monkeypatch, tmp_path):
+    monkeypatch.setenv("SENTIMENT_ARTIFACTS", str(tmp_path))
+    cbow = pipeline.get_profile("cpu-pretrained")
+    skip_gram = cbow.with_changes(pretrain_skip_gram=True)
+    assert pipeline.pretrained_cache_path(cbow) != pipeline.pretrained_cache_path(skip_gram)
+    assert "-sg-" in pipeline.pretrained_cache_path(skip_gram).name
+    # and the setting reaches gensim: the tiny cache records it, so CBOW vectors are never reused for it
+    prepared = pipeline.prepare_data(pipeline.get_profile("smoke").with_changes(pretrain="word2vec", n_unlabeled=50))
+    tiny = lambda sg: pipeline.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=1, pretrain_skip_gram=sg)
+    vectors, _ = pipeline.word_vectors_for(tiny(True), prepared, progress=False, cache=tmp_path / "v.pt")
+    assert vectors.built_for["settings"]["skip_gram"] is True
+
+
 def test_similar_words_and_embedding_matrix():
     vectors = pretrain.train_word2vec(TEXTS, TINY, progress=False)
     assert vectors.similarity("great", "great") == pytest.approx(1.0)
@@ -135,6 +148,21 @@ def test_pretraining_can_be_switched_off_from_the_command_line():
 
     profile = apply_settings(pipeline.get_profile("cpu-pretrained"), ["pretrain=none", "max_train_seconds=none"])
     assert profile.pretrain == "none" and profile.max_train_seconds is None
+
+
+@pytest.mark.parametrize("name", ["cpu-pretrained", "full-pretrained", "cpu"])
+def test_the_random_init_twin_from_the_command_line_equals_the_profile_without_pretraining(name):
+    from sentiment_helpers.profiles import apply_settings, get_profile, without_pretraining, without_pretraining_settings
+
+    profile = get_profile(name)
+    twin = without_pretraining(profile)
+    assert (twin.pretrain, twin.freeze_embedding, twin.vocab_source) == ("none", False, "train")
+    assert twin.with_changes(pretrain=profile.pretrain, freeze_embedding=profile.freeze_embedding,
+                             vocab_source=profile.vocab_source) == profile  # nothing else changed
+    assert apply_settings(profile, without_pretraining_settings(profile)) == twin
+    assert without_pretraining_settings(profile.with_changes(freeze_embedding=True, vocab_source="train+unlabeled",
+                                                             pretrain="word2vec")) == [
+        "pretrain=none", "freeze_embedding=false", "vocab_source=train"]
 
 
 def test_the_bundled_sample_has_unlabeled_reviews_for_lesson_07():
