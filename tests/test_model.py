@@ -73,6 +73,23 @@ def test_reverse_within_length_and_its_gradient():
     assert torch.autograd.gradcheck(lambda t: reverse_within_length(t, lengths) * torch.arange(1., 6.)[:, None], (x,))
 
 
+def test_embedding_projection_counts_and_padding_invariance():
+    torch.manual_seed(0)
+    model = SentimentLSTM(vocab_size=50, embed_dim=16, hidden_dim=12, num_layers=1, pooling="maxmean",
+                          embed_projection=6).eval()
+    assert model.lstm[0].forward_lstm.input_size == 6
+    table = parameter_table(model)
+    assert (table.by_formula == table.by_pytorch).all()
+    assert table.set_index("layer").loc["projection", "by_pytorch"] == 16 * 6 + 6
+    ids, lengths = _batch([7, 40])
+    with torch.no_grad():
+        assert torch.allclose(model(ids[:1, :7], lengths[:1]), model(ids, lengths)[:1], atol=1e-5)
+    # with the embedding frozen, the projection still learns
+    model.embedding.weight.requires_grad_(False)
+    model.train()(ids, lengths).sum().backward()
+    assert model.embedding.weight.grad is None and model.projection.weight.grad.abs().sum() > 0
+
+
 def test_output_shape_and_bad_pooling():
     model = SentimentLSTM(vocab_size=50, embed_dim=8, hidden_dim=4, num_layers=1, pooling="maxmean")
     ids, lengths = _batch([3, 5])

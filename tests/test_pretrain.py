@@ -195,6 +195,9 @@ def test_language_model_learns_samples_and_fills_the_classifiers_first_layer():
     for name, value in model.lstm.state_dict().items():
         assert torch.equal(first.forward_lstm.state_dict()[name], value)
         assert torch.equal(first.backward_lstm.state_dict()[name], backward.lstm.state_dict()[name])
+    with pytest.raises(ValueError, match="embed_projection"):  # the LM's LSTM reads the embedding, not a projection
+        lm.init_classifier(SentimentLSTM(vocab_size=len(vocab), embed_dim=8, hidden_dim=16, num_layers=1,
+                                         embed_projection=4), model, backward)
 
 
 def test_language_model_cache_is_rebuilt_for_another_vocabulary(tmp_path, capsys):
