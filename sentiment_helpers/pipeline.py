@@ -61,7 +61,8 @@ def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int
         # reads them as training reviews, which the classifier learns from anyway.)
         test_texts = set(data.column(full["test"], "text"))
         unlabeled = full["unsupervised"]
-        unlabeled = unlabeled.select([i for i, text in enumerate(data.column(unlabeled, "text")) if text not in test_texts])
+        unlabeled = unlabeled.select([i for i, text in enumerate(data.column(unlabeled, "text"))
+                                      if text not in test_texts])
         dropped = len(full["unsupervised"]) - len(unlabeled)
         if profile.n_unlabeled is not None and profile.n_unlabeled < len(unlabeled):
             unlabeled = unlabeled.shuffle(seed=seed).select(range(profile.n_unlabeled))
@@ -267,7 +268,8 @@ def evaluate_checkpoint(bundle: checkpoint.Checkpoint, device: torch.device | No
     """Score a loaded checkpoint on the held-out reviews its run was meant for (test by default), encoded as it
     reads them."""
     reviews = held_out_split(bundle, split, data_dir)
-    encoded = batching.encode_texts(data.column(reviews, "text"), data.column(reviews, "label"), bundle.vocab, bundle.max_len, bundle.truncation)
+    encoded = batching.encode_texts(data.column(reviews, "text"), data.column(reviews, "label"), bundle.vocab,
+                                    bundle.max_len, bundle.truncation)
     result = evaluate.evaluate(bundle.model, batching.make_loader(encoded, EVAL_BATCH_SIZE), device or pick_device(),
                                progress=progress, desc=split)
     return CheckpointEvaluation(reviews, encoded, result, split)
