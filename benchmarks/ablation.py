@@ -6,8 +6,9 @@ Each variant adds one change to the one above it, starting from the original des
 (final states, first 256 tokens, constant Adam 1e-3). The TF-IDF + logistic regression baseline is
 measured on the same split in the same run. A pretraining base (``cpu-pretrained``) ends with its pretraining steps:
 the pretrained embedding fine-tuned, then frozen, then a vocabulary from the unlabeled reviews too, as far as the
-profile goes (a profile that fine-tunes gets the frozen embedding as a variant beside it). Writes benchmarks/results/ablation-<base>.{json,md};
-with --only, the rows run replace those of the same name there and the others stay.
+profile goes (a profile that fine-tunes gets the frozen embedding as a variant beside it). Writes
+benchmarks/results/ablation-<base>.{json,md}; with --only, the rows run replace those of the same name there and the
+others stay.
 """
 from __future__ import annotations
 
@@ -36,8 +37,10 @@ def variants(base_name: str) -> list[tuple[str, object]]:
         schedule="constant", lr=1e-3, weight_decay=0.0, max_vocab=10_000, min_freq=5, max_train_seconds=None,
         patience=None)
     steps = [("original recipe (final states, head 256, Adam 1e-3)", original)]
-    steps.append(("+ max+mean pooling over time", steps[-1][1].with_changes(model=replace(original.model, pooling="maxmean"))))
-    steps.append((f"+ one-cycle schedule, peak lr {base.lr:g}", steps[-1][1].with_changes(schedule="onecycle", lr=base.lr)))
+    steps.append(("+ max+mean pooling over time",
+                  steps[-1][1].with_changes(model=replace(original.model, pooling="maxmean"))))
+    steps.append((f"+ one-cycle schedule, peak lr {base.lr:g}",
+                  steps[-1][1].with_changes(schedule="onecycle", lr=base.lr)))
     steps.append(("+ head+tail truncation", steps[-1][1].with_changes(truncation="head+tail")))
     steps.append((f"+ max length {base.max_len}", steps[-1][1].with_changes(max_len=base.max_len)))
     steps.append((f"+ vocabulary {base.max_vocab:,} words (min count {base.min_freq})",
@@ -46,7 +49,8 @@ def variants(base_name: str) -> list[tuple[str, object]]:
                   steps[-1][1].with_changes(model=replace(steps[-1][1].model, embed_dropout=base.model.embed_dropout),
                                             weight_decay=base.weight_decay)))
     if base.patience is not None:
-        steps.append((f"+ early stopping (patience {base.patience} epochs)", steps[-1][1].with_changes(patience=base.patience)))
+        steps.append((f"+ early stopping (patience {base.patience} epochs)",
+                      steps[-1][1].with_changes(patience=base.patience)))
     if base.pretrain != "none":
         shipped = base.with_changes(max_train_seconds=None)
         pretrained = shipped.with_changes(freeze_embedding=False, vocab_source="train")
@@ -97,13 +101,16 @@ def main() -> None:
 
     # the baseline sees the same subsets as the BiLSTM variants
     result = baseline.train_baseline(pipeline.profile_splits(dataset, get_profile(args.base), args.seed))
-    record({"variant": "TF-IDF 1-2 grams + logistic regression (C=10)", "val_accuracy": result.validation.metrics["accuracy"],
-            "test_accuracy": result.test.metrics["accuracy"], "train_seconds": result.fit_seconds, "epochs": None})
+    record({"variant": "TF-IDF 1-2 grams + logistic regression (C=10)",
+            "val_accuracy": result.validation.metrics["accuracy"], "test_accuracy": result.test.metrics["accuracy"],
+            "train_seconds": result.fit_seconds, "epochs": None})
     for name, profile in variants(args.base):
         if args.only and not any(key in name for key in args.only):
             continue
-        run = pipeline.run_training(profile, args.data_dir, RESULTS / "runs" / args.base, seed=args.seed, progress=False)
-        record({"variant": name, "val_accuracy": run.metrics["val_accuracy"], "test_accuracy": run.metrics["test_accuracy"],
+        run = pipeline.run_training(profile, args.data_dir, RESULTS / "runs" / args.base, seed=args.seed,
+                                    progress=False)
+        record({"variant": name, "val_accuracy": run.metrics["val_accuracy"],
+                "test_accuracy": run.metrics["test_accuracy"],
                 "train_seconds": run.metrics["train_seconds"], "epochs": run.metrics["epochs_run"],
                 "best_epoch": run.metrics["best_epoch"], "settings": profile.to_dict()})
     print(header + "\n".join(map(row, rows)))

@@ -57,7 +57,8 @@ def main() -> None:
             rows.append(result)
             print(f"{size:>9,} reviews ({result['input_mib']:.1f} MiB): peak RSS {result['peak_rss_mib']:.0f} MiB, "
                   f"{result['seconds']:.1f} s", flush=True)
-    command = f"python benchmarks/predict_memory.py --checkpoint {args.checkpoint} --sizes {' '.join(map(str, args.sizes))}"
+    command = (f"python benchmarks/predict_memory.py --checkpoint {args.checkpoint} "
+               f"--sizes {' '.join(map(str, args.sizes))}")
     record = {"command": command, "checkpoint": args.checkpoint, "machine": describe_machine(),
               "python": platform.python_version(), "rows": rows}
     RESULTS.mkdir(exist_ok=True)

@@ -71,7 +71,8 @@ def main() -> None:
         pretrained = [r["test_accuracy"] for r in rows if r["profile"] == args.profile]
         if len(pretrained) < 2:
             return ""
-        return (f"\n`{args.profile}` over {len(pretrained)} seeds: test accuracy mean {statistics.mean(pretrained):.4f}, "
+        return (f"\n`{args.profile}` over {len(pretrained)} seeds: "
+                f"test accuracy mean {statistics.mean(pretrained):.4f}, "
                 f"standard deviation {statistics.stdev(pretrained):.4f}, range {min(pretrained):.4f}-"
                 f"{max(pretrained):.4f}.\n")
 
@@ -115,7 +116,8 @@ def main() -> None:
         record({"model": name, "profile": profile if not settings else f"{profile} {' '.join(settings)}",
                 "seed": seed, "test_accuracy": metrics["test_accuracy"], "val_accuracy": metrics["val_accuracy"],
                 "probes_right": probes.probes_right(
-                    lambda texts: [p.p_positive for p in predictor.predict_batch(list(texts), progress=False)]),
+                    lambda texts, predictor=predictor:
+                        [p.p_positive for p in predictor.predict_batch(list(texts), progress=False)]),
                 "train_seconds": metrics["train_seconds"], "pretraining": how, "wall_seconds": wall,
                 "command": "python -m sentiment_helpers " + " ".join(arguments), "metrics": metrics})
     print(header + "\n".join(map(line, rows)) + "\n" + summary())

@@ -36,20 +36,22 @@ BASE = "cpu-pretrained"
 # variants of the profile: each sets what it changes, so the list stays right whatever the profile ships with (the
 # first row is cpu-pretrained as first shipped: word2vec, embedding fine-tuned, 25,000 words from train, 3 epochs)
 CANDIDATES = {
-    "fine-tuned embedding (cpu-pretrained as first shipped)": ["model.embed_dim=128", "freeze_embedding=false", "epochs=3"],
+    "fine-tuned embedding (cpu-pretrained as first shipped)": ["model.embed_dim=128", "freeze_embedding=false",
+                                                               "epochs=3"],
     "random init, same model": ["model.embed_dim=128", "pretrain=none", "freeze_embedding=false", "epochs=3"],
-    "hidden 128, 256 tokens, 2 epochs, fine-tuned": ["model.embed_dim=128", "model.hidden_dim=128", "max_len=256", "epochs=2",
-                                                     "freeze_embedding=false"],
-    "hidden 128, 256 tokens, 2 epochs, frozen": ["model.embed_dim=128", "model.hidden_dim=128", "max_len=256", "epochs=2",
-                                                 "freeze_embedding=true"],
+    "hidden 128, 256 tokens, 2 epochs, fine-tuned": ["model.embed_dim=128", "model.hidden_dim=128", "max_len=256",
+                                                     "epochs=2", "freeze_embedding=false"],
+    "hidden 128, 256 tokens, 2 epochs, frozen": ["model.embed_dim=128", "model.hidden_dim=128", "max_len=256",
+                                                 "epochs=2", "freeze_embedding=true"],
     "frozen embedding, 3 epochs": ["model.embed_dim=128", "freeze_embedding=true", "epochs=3"],
     "frozen, 50,000 words from train + unlabeled": ["model.embed_dim=128", "freeze_embedding=true", "epochs=3",
                                                     "vocab_source=train+unlabeled", "max_vocab=50000"],
     "frozen, 4 epochs": ["model.embed_dim=128", "freeze_embedding=true", "epochs=4"],
     "frozen, word2vec 10 passes": ["model.embed_dim=128", "freeze_embedding=true", "epochs=3", "pretrain_epochs=10"],
     "frozen, 256-d word2vec": ["freeze_embedding=true", "epochs=3", "model.embed_dim=256"],
-    # second round (2026-11-28, later), from the profile as then shipped (256-d, frozen, 3 epochs), measured again first;
-    # from this round on, a candidate must also fit the issue's time targets: its epochs finish inside the 5-minute cap
+    # second round (2026-11-28, later), from the profile as then shipped (256-d, frozen, 3 epochs), measured again
+    # first; from this round on, a candidate must also fit the issue's time targets: its epochs finish inside the
+    # 5-minute cap
     "256-d frozen as shipped, again": [],
     "256-d frozen, 2 epochs": ["epochs=2"],
     "256-d frozen, embedding dropout 0.25": ["model.embed_dropout=0.25"],
@@ -72,7 +74,8 @@ def main() -> None:
     # with --only, the other candidates' rows stay (a row run again replaces its old one); notes are kept
     rows: list[dict] = [r for r in earlier.get("rows", []) if r["model"] not in (args.only or [])]
     notes = earlier.get("notes", "")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
 
     def record(row: dict | None) -> None:
         if row is not None:

@@ -9,7 +9,8 @@ on the same reviews, batch 64:
   denormals flushed on CPU, mixed precision where the device has it (bf16 on AVX512-BF16/AMX CPUs, fp16 on CUDA).
 Each path runs in its own process (flush-denormal is process-wide; peak memory is per process).
 Prints a table of training and evaluation reviews/s, single-review latency (median, p90), peak memory and
-the ratios; writes benchmarks/results/speed-<device>.{json,md} (speed-<device>-quick.* with --quick). Timings are never asserted in tests.
+the ratios; writes benchmarks/results/speed-<device>.{json,md} (speed-<device>-quick.* with --quick).
+Timings are never asserted in tests.
 """
 from __future__ import annotations
 
@@ -70,7 +71,8 @@ def _latencies(predictor, texts: list[str]) -> list[float]:
 def measure(path: str, device_name: str, data_dir, train_batches: int, eval_reviews: int, latency_reviews: int, queue):
     import torch
 
-    from sentiment_helpers import batching, device as devices
+    from sentiment_helpers import batching
+    from sentiment_helpers import device as devices
     from sentiment_helpers.model import SentimentLSTM
     from sentiment_helpers.predict import SentimentPredictor
     from sentiment_helpers.profiles import get_profile
@@ -111,7 +113,8 @@ def measure(path: str, device_name: str, data_dir, train_batches: int, eval_revi
     train_rate = seen / (time.perf_counter() - start)
 
     model.eval()
-    subset = batching.EncodedReviews(encoded.ids[:eval_reviews], encoded.labels[:eval_reviews], encoded.n_tokens[:eval_reviews])
+    subset = batching.EncodedReviews(encoded.ids[:eval_reviews], encoded.labels[:eval_reviews],
+                                     encoded.n_tokens[:eval_reviews])
     eval_loader = batching.make_loader(subset, 256, bucket=course, pad_to=None if course else 256)
     with torch.inference_mode():
         start = time.perf_counter()
@@ -127,7 +130,8 @@ def measure(path: str, device_name: str, data_dir, train_batches: int, eval_revi
         predictor = SentimentPredictor(model_cpu, vocab, 256, device="cpu")
         texts = raw_texts[:latency_reviews]  # the same reviews the reference path reads, as raw text
         latencies = _latencies(predictor, texts)
-        small = SentimentPredictor(SentimentLSTM(get_profile("cpu").model, vocab_size=len(vocab)), vocab, 256, device="cpu")
+        small = SentimentPredictor(SentimentLSTM(get_profile("cpu").model, vocab_size=len(vocab)), vocab, 256,
+                                   device="cpu")
         small_times = _latencies(small, texts)
         extra = {"cpu_profile_model_latency_ms": [1000 * statistics.median(small_times),
                                                   1000 * statistics.quantiles(small_times, n=10)[-1]]}
@@ -178,7 +182,8 @@ def main() -> None:
     date = time.strftime("%Y-%m-%d")
     lines = [f"Speed on {device} ({platform.machine()}, {ref['threads']} threads), {date}, data: {ref['data_source']}; "
              f"train batches measured: {sizes[0]}, evaluation reviews: {sizes[1]}, single reviews: {sizes[2]}", "",
-             "| path | train reviews/s | eval reviews/s | latency median ms | latency p90 ms | peak memory MiB | precision |",
+             "| path | train reviews/s | eval reviews/s | latency median ms | latency p90 ms | peak memory MiB "
+             "| precision |",
              "|---|---|---|---|---|---|---|"]
     for name, row in rows.items():
         lines.append(f"| {name} | {row['train_reviews_per_s']:.1f} | {row['eval_reviews_per_s']:.1f} | "

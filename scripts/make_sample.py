@@ -17,7 +17,8 @@ for split in ("train", "test"):
     frame = pd.read_parquet(source / f"{split}.parquet", columns=["text", "label", "rating"])
     sample = frame.groupby("label", group_keys=False).sample(n=500, random_state=0).sort_index()
     sample.reset_index(drop=True).to_parquet(target / f"{split}.parquet", compression="zstd", index=False)
-    print(split, len(sample), sample.label.value_counts().to_dict(), (target / f"{split}.parquet").stat().st_size, "bytes")
+    print(split, len(sample), sample.label.value_counts().to_dict(), (target / f"{split}.parquet").stat().st_size,
+          "bytes")
 
 unlabeled = pd.read_parquet(source / "unsupervised.parquet", columns=["text", "label", "rating"])
 sample = unlabeled.sample(n=1000, random_state=0).sort_index().reset_index(drop=True)

@@ -19,12 +19,14 @@ KEEP = ("test_accuracy", "val_accuracy", "test_metrics", "profile", "data_source
 
 
 def table(runs: list[dict]) -> str:
-    lines = ["| run | test acc. | validation | F1 | ROC AUC | best epoch / run | s per epoch | training s | date | command |",
+    lines = ["| run | test acc. | validation | F1 | ROC AUC | best epoch / run | s per epoch | training s | date "
+             "| command |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for run in runs:
         m = run["metrics"]
         per_epoch = "-".join(str(round(s)) for s in (min(m["seconds_per_epoch"]), max(m["seconds_per_epoch"])))
-        lines.append(f"| {run['name']} | {m['test_accuracy']:.4f} | {m['val_accuracy']:.4f} | {m['test_metrics']['f1']:.4f} | "
+        lines.append(f"| {run['name']} | {m['test_accuracy']:.4f} | {m['val_accuracy']:.4f} | "
+                     f"{m['test_metrics']['f1']:.4f} | "
                      f"{m['test_metrics']['roc_auc']:.4f} | {m['best_epoch']} / {m['epochs_run']} | {per_epoch} | "
                      f"{m['train_seconds']:.0f} | {m['date'][:10]} | `{run['command']}` |")
     return "\n".join(lines) + "\n"

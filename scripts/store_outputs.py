@@ -91,7 +91,8 @@ def store(path: Path, run: dict, env: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--data-dir", default=os.environ.get("IMDB_DATA_DIR"), help="the full IMDB data (default: $IMDB_DATA_DIR)")
+    parser.add_argument("--data-dir", default=os.environ.get("IMDB_DATA_DIR"),
+                        help="the full IMDB data (default: $IMDB_DATA_DIR)")
     args = parser.parse_args()
     from sentiment_helpers import data
     from sentiment_helpers.device import describe_machine
@@ -109,7 +110,8 @@ def main() -> None:
         shutil.move(artifacts / "sentiment_lstm.pt", backup / "sentiment_lstm.pt")
         print(f"moved the existing model to {backup.relative_to(ROOT)}/ (the lessons train their own)")
     run = {"profile": profile,
-           "data": "the full IMDB data (25,000 train + 25,000 test reviews" + (", with star ratings)" if "rating" in frames["train"] else ")"),
+           "data": "the full IMDB data (25,000 train + 25,000 test reviews"
+                   + (", with star ratings)" if "rating" in frames["train"] else ")"),
            "machine": describe_machine(), "date": dt.date.today().isoformat(),
            "command": f"SENTIMENT_PROFILE={profile} IMDB_DATA_DIR=<the full data> python scripts/store_outputs.py",
            "versions": {"python": platform.python_version(), "torch": __import__("torch").__version__}}

@@ -19,6 +19,7 @@ print(f"profile: {os.environ.get('SENTIMENT_PROFILE', '(default)')}, executed co
 for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
     notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(notebook, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(notebook, timeout=1800, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
     print(f"{path.name}: {time.perf_counter() - start:.0f} s", flush=True)
     nbformat.write(notebook, out / path.name)

@@ -82,8 +82,8 @@ def read_archive(path: str | Path, splits: tuple[str, ...] = ("train", "test"),
     for split, found in rows.items():
         if not found:
             raise DataError(f"{path}: no {split} reviews in it (expected files like "
-                            f"aclImdb/{'train/unsup' if split == 'unsupervised' else split + '/pos'}/<id>_<rating>.txt): "
-                            "is this the IMDB archive aclImdb_v1.tar.gz?")
+                            f"aclImdb/{'train/unsup' if split == 'unsupervised' else split + '/pos'}/"
+                            "<id>_<rating>.txt): is this the IMDB archive aclImdb_v1.tar.gz?")
         frame = pd.DataFrame(found, columns=["text", "label", "review_id", "rating"])
         frames[split] = frame.sort_values(["label", "review_id"], kind="stable").reset_index(drop=True)
     return frames

@@ -1,9 +1,9 @@
 """How far to trust a probability: calibration error, reliability curves and temperature scaling.
 
 A classifier is *calibrated* when, of the reviews it calls positive with 80% confidence, about 80% are positive.
-Networks trained to minimise cross-entropy are often over-confident (whether one is, is measured). Temperature scaling divides every logit by
-one number T > 0, fitted on validation reviews (never test) to minimise the log loss: T > 1 softens the
-probabilities. It never changes which side of 0.5 a review falls on, so accuracy and ROC AUC stay the same.
+Networks trained to minimise cross-entropy are often over-confident (whether one is, is measured). Temperature scaling
+divides every logit by one number T > 0, fitted on validation reviews (never test) to minimise the log loss: T > 1
+softens the probabilities. It never changes which side of 0.5 a review falls on, so accuracy and ROC AUC stay the same.
 
 Confidence here is *top-label* confidence, max(p, 1 - p): the probability of the label the model chose.
 """

@@ -27,7 +27,8 @@ VERSION = 1
 
 
 def default_artifacts_dir() -> Path:
-    """``$SENTIMENT_ARTIFACTS``, else ``artifacts/`` at the course's root (found from here upwards), else ./artifacts."""
+    """``$SENTIMENT_ARTIFACTS``, else ``artifacts/`` at the course's root (found from here upwards),
+    else ./artifacts."""
     if os.environ.get("SENTIMENT_ARTIFACTS"):
         return Path(os.environ["SENTIMENT_ARTIFACTS"])
     here = Path.cwd().resolve()
@@ -84,11 +85,13 @@ def _read_bundle(path: Path) -> dict:
         ) from None
     except Exception as error:
         raise CheckpointError(f"{path}: not a readable checkpoint (truncated, corrupted or another kind of file): "
-                              f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}") from None
+                              f"{type(error).__name__}: "
+                              f"{str(error).splitlines()[0][:200] if str(error) else ''}") from None
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a sentiment_helpers checkpoint (no '{FORMAT}' marker)")
     if bundle.get("version") != VERSION:
-        raise CheckpointError(f"{path}: checkpoint version {bundle.get('version')}, this course reads version {VERSION}")
+        raise CheckpointError(f"{path}: checkpoint version {bundle.get('version')}, "
+                              f"this course reads version {VERSION}")
     return bundle
 
 

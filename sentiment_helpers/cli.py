@@ -53,17 +53,20 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", default=None, help="output folder (default: artifacts/)")
     train.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
     train.add_argument("--split-seed", type=int, default=None,
-                       help="seed of the validation split (default: --seed); keep 42 to retrain other seeds on one split")
+                       help="seed of the validation split (default: --seed); keep 42 to retrain other seeds on "
+                            "one split")
     train.add_argument("--validation", choices=VALIDATION_SPLITS, default="random",
                        help="the validation split: random 10%% of the training reviews (default), or by-movie: whole "
                             "movies held out, as test is (needs the course's parquet copy or the archive)")
     train.add_argument("--epochs", type=int, default=None, help="number of epochs (default: the profile's)")
     train.add_argument("--max-len", type=int, default=None, help="tokens read per review (default: the profile's)")
-    train.add_argument("--max-vocab", type=int, default=None, help="vocabulary size without <pad>/<unk> (default: the profile's)")
-    train.add_argument("--min-freq", type=int, default=None, help="minimum count of a vocabulary word (default: the profile's)")
+    train.add_argument("--max-vocab", type=int, default=None,
+                       help="vocabulary size without <pad>/<unk> (default: the profile's)")
+    train.add_argument("--min-freq", type=int, default=None,
+                       help="minimum count of a vocabulary word (default: the profile's)")
     train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                       help="override any other profile setting, repeatable: e.g. --set lr=2e-3 --set weight_decay=0.01 "
-                            "--set model.hidden_dim=256 --set max_train_seconds=none")
+                       help="override any other profile setting, repeatable: e.g. --set lr=2e-3 "
+                            "--set weight_decay=0.01 --set model.hidden_dim=256 --set max_train_seconds=none")
     _shared(train, "--device", "--no-progress")
 
     evaluate = _command(commands, "evaluate", "score a checkpoint on the held-out reviews its run was meant for",
@@ -94,16 +97,18 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("--file", default=None, metavar="PATH",
                          help="read reviews from a file: .txt (one per line), .csv or .parquet (a text column)")
     predict.add_argument("--json", action="store_true",
-                         help="one JSON object per line: index, label, p_positive, confidence, n_tokens, n_known, truncated")
+                         help="one JSON object per line: index, label, p_positive, confidence, n_tokens, n_known, "
+                              "truncated")
     predict.add_argument("--csv", default=None, metavar="OUT", help="write the results to this CSV file instead")
     _shared(predict, "--device")
-    predict.add_argument("texts", nargs="*", metavar="TEXT", help="review text(s), each quoted; '-' reads standard input")
+    predict.add_argument("texts", nargs="*", metavar="TEXT",
+                         help="review text(s), each quoted; '-' reads standard input")
 
     download = _command(commands, "download", "fetch IMDB (from the Hugging Face hub, or the original archive) into a "
                                               "parquet folder",
-                        "Writes train/test/unsupervised.parquet; then set IMDB_DATA_DIR to that folder to work offline. "
-                        "The hub's copy has no star ratings; --from-archive reads the original Stanford archive, "
-                        "which keeps them.",
+                        "Writes train/test/unsupervised.parquet; then set IMDB_DATA_DIR to that folder to work "
+                        "offline. The hub's copy has no star ratings; --from-archive reads the original Stanford "
+                        "archive, which keeps them.",
                         ["--out data/imdb", "--out data/imdb --from-archive",
                          "--out data/imdb --from-archive ~/Downloads/aclImdb_v1.tar.gz"])
     download.add_argument("--out", required=True, help="folder to write the parquet files into")
@@ -126,12 +131,13 @@ def _train(args: argparse.Namespace) -> int:
           f"{m['n_test']:,} test reviews)")
     print(f"best epoch {m['best_epoch']} of {m['epochs_run']}: validation accuracy {m['val_accuracy']:.4f}"
           + (" (by-movie split)" if m["validation_split"] == "by-movie" else ""))
-    print(f"test accuracy {m['test_accuracy']:.4f}, F1 {m['test_metrics']['f1']:.4f}, ROC AUC {m['test_metrics']['roc_auc']:.4f}")
+    print(f"test accuracy {m['test_accuracy']:.4f}, F1 {m['test_metrics']['f1']:.4f}, "
+          f"ROC AUC {m['test_metrics']['roc_auc']:.4f}")
     if m.get("pretraining"):
         pre = m["pretraining"]
         how = "from the cache" if pre["from_cache"] else f"built in {pre['build_seconds']:.0f} s"
-        print(f"pretraining: {pre['method']} on {pre['train_reviews']:,} train + {pre['unlabeled_reviews']:,} unlabeled "
-              f"reviews, {how} ({pre['cache']})")
+        print(f"pretraining: {pre['method']} on {pre['train_reviews']:,} train + "
+              f"{pre['unlabeled_reviews']:,} unlabeled reviews, {how} ({pre['cache']})")
     print(f"{m['train_seconds']:.0f} s of training, {m['seconds']:.0f} s in all; status: {m['status']}")
     print(f"checkpoint: {result.checkpoint_path}\nmetrics:    {result.checkpoint_path.parent / 'metrics.json'}")
     return 0
@@ -163,8 +169,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     scored = pipeline.evaluate_checkpoint(bundle, args.device, args.data_dir, progress=not args.no_progress,
                                           split=args.split)
     m = scored.evaluation.metrics
-    print(f"checkpoint {args.checkpoint}: profile {meta.get('profile', '?')}, trained on {meta.get('data_source', '?')}, "
-          f"best epoch {meta.get('best_epoch', '?')}")
+    print(f"checkpoint {args.checkpoint}: profile {meta.get('profile', '?')}, "
+          f"trained on {meta.get('data_source', '?')}, best epoch {meta.get('best_epoch', '?')}")
     print(f"{args.split}: {len(scored.reviews):,} reviews from {scored.reviews.source}")
     print(f"accuracy {m['accuracy']:.4f}   precision {m['precision']:.4f}   recall {m['recall']:.4f}   "
           f"F1 {m['f1']:.4f}   ROC AUC {m['roc_auc']:.4f}")
@@ -172,11 +178,13 @@ def _evaluate(args: argparse.Namespace) -> int:
     if out is not None:
         report = {"checkpoint": str(args.checkpoint), "split": args.split, "data_source": scored.reviews.source,
                   "metrics": m, "confusion": scored.evaluation.confusion.tolist(),
-                  "trained": {key: meta.get(key) for key in ("profile", "data_source", "best_epoch", "val_accuracy", "seed")},
+                  "trained": {key: meta.get(key)
+                              for key in ("profile", "data_source", "best_epoch", "val_accuracy", "seed")},
                   "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
         (out / "metrics.json").write_text(json.dumps(report, indent=2))
         for name, figure in (("confusion_matrix.png", plots.confusion_matrix(scored.evaluation.confusion)),
-                             ("roc_curve.png", plots.roc_curve(scored.evaluation.y_true, scored.evaluation.p_positive))):
+                             ("roc_curve.png",
+                              plots.roc_curve(scored.evaluation.y_true, scored.evaluation.p_positive))):
             figure.savefig(out / name, dpi=120, bbox_inches="tight")
             plt.close(figure)
         print(f"wrote metrics.json, confusion_matrix.png and roc_curve.png to {out}")

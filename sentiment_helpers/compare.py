@@ -27,7 +27,8 @@ class McNemarResult:
     def table(self, name_a: str = "A", name_b: str = "B") -> pd.DataFrame:
         """The 2x2 table of reviews: rows A right/wrong, columns B right/wrong."""
         return pd.DataFrame([[self.both_right, self.only_a], [self.only_b, self.both_wrong]],
-                            index=[f"{name_a} right", f"{name_a} wrong"], columns=[f"{name_b} right", f"{name_b} wrong"])
+                            index=[f"{name_a} right", f"{name_a} wrong"],
+                            columns=[f"{name_b} right", f"{name_b} wrong"])
 
     def summary(self, name_a: str = "A", name_b: str = "B") -> str:
         return (f"{self.only_a:,} reviews only {name_a} gets right, {self.only_b:,} only {name_b} gets right; "

@@ -85,7 +85,8 @@ def _from_folder(folder: Path, splits: list[str]) -> dict[str, pd.DataFrame]:
 
 def _hub_reachable(timeout: float = 3.0) -> str | None:
     """None if huggingface.co answers on port 443 within ``timeout`` seconds, else why not."""
-    if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false") or os.environ.get("HF_DATASETS_OFFLINE", "0") not in ("0", "", "false"):
+    if (os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false")
+            or os.environ.get("HF_DATASETS_OFFLINE", "0") not in ("0", "", "false")):
         return None  # offline mode: `datasets` answers from its cache at once, or fails at once
     try:
         socket.create_connection(("huggingface.co", 443), timeout=timeout).close()

@@ -32,7 +32,8 @@ class SentimentDemo:
         self.analyzed_text: str | None = None  # what "Why?" explains: the text of the last analysis
         self.text = widgets.Textarea(placeholder="Type or paste a movie review, then click Analyze",
                                      layout=widgets.Layout(width="100%", height="120px"))
-        options = [("Choose an example review...", "")] + [(name, text) for name, text in (examples or EXAMPLES).items()]
+        options = ([("Choose an example review...", "")]
+                   + [(name, text) for name, text in (examples or EXAMPLES).items()])
         self.examples = widgets.Dropdown(options=options, layout=widgets.Layout(width="50%"))
         self.button = widgets.Button(description="Analyze", button_style="primary", icon="search")
         self.why_button = widgets.Button(description="Why?", icon="question", disabled=True,

@@ -68,11 +68,13 @@ def check_head_tail(function: Callable[[list[int], int], list[int]]) -> bool:
 def check_lstm_parameters(answer: int, input_size: int = 128, hidden_size: int = 256, num_layers: int = 3,
                           bidirectional: bool = True) -> bool:
     """Parameters of an nn.LSTM with these settings (both bias vectors included)."""
-    what = f"parameter count for a {num_layers}-layer {'Bi' if bidirectional else ''}LSTM ({input_size} -> {hidden_size})"
+    what = (f"parameter count for a {num_layers}-layer {'Bi' if bidirectional else ''}LSTM "
+            f"({input_size} -> {hidden_size})")
     if answer is None:
         return _unanswered(what)
     directions = 2 if bidirectional else 1
-    truth = sum(directions * lstm_direction_parameters(input_size if layer == 0 else directions * hidden_size, hidden_size)
+    truth = sum(directions * lstm_direction_parameters(input_size if layer == 0 else directions * hidden_size,
+                                                       hidden_size)
                 for layer in range(num_layers))
     return _verdict(answer == truth, what, "layers above the first read 2*hidden inputs when bidirectional")
 
@@ -101,7 +103,7 @@ def check_bigram_count(answer: int, text: str = "not bad at all not bad") -> boo
     if answer is None:
         return _unanswered(f"distinct bigrams in {text!r}")
     words = text.split()
-    truth = len(set(zip(words, words[1:])))
+    truth = len(set(zip(words, words[1:], strict=False)))
     return _verdict(answer == truth, f"distinct bigrams in {text!r}", "pairs of neighbouring words, duplicates once")
 
 

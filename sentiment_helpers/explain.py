@@ -42,7 +42,7 @@ class Explanation:
         """The review with each word shaded: green pushed towards positive, red towards negative."""
         scale = max((abs(a) for a in self.attributions), default=0.0) or 1.0
         spans = []
-        for token, value in zip(self.tokens, self.attributions):
+        for token, value in zip(self.tokens, self.attributions, strict=True):
             alpha = min(abs(value) / scale, 1.0) * 0.8
             colour = f"rgba(40,167,69,{alpha:.2f})" if value > 0 else f"rgba(220,53,69,{alpha:.2f})"
             spans.append(f'<span title="{value:+.3f}" style="background:{colour};padding:1px 2px;'

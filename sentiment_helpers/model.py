@@ -154,7 +154,8 @@ def parameter_table(model: SentimentLSTM) -> pd.DataFrame:
     for i, layer in enumerate(model.lstm):
         input_size = (c.embed_projection or c.embed_dim) if i == 0 else 2 * c.hidden_dim
         for direction, lstm in (("forward", layer.forward_lstm), ("backward", layer.backward_lstm)):
-            rows.append((f"lstm layer {i} {direction}", f"4*{c.hidden_dim}*({input_size}+{c.hidden_dim}) + 8*{c.hidden_dim}",
+            rows.append((f"lstm layer {i} {direction}",
+                         f"4*{c.hidden_dim}*({input_size}+{c.hidden_dim}) + 8*{c.hidden_dim}",
                          lstm_direction_parameters(input_size, c.hidden_dim), count_parameters(lstm)))
     rows.append(("fc", f"{model.fc.in_features} x 1 + 1", model.fc.in_features + 1, count_parameters(model.fc)))
     table = pd.DataFrame(rows, columns=["layer", "formula", "by_formula", "by_pytorch"])

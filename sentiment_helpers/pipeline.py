@@ -72,11 +72,12 @@ def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int
     if profile.vocab_source == "train+unlabeled":  # never validation or test
         vocab_tokens = train_tokens + [tokenize(text) for text in data.column(dataset["unsupervised"], "text")]
     vocab = Vocab.build(vocab_tokens, profile.max_vocab, profile.min_freq)
-    encode = lambda split: batching.encode_texts(data.column(dataset[split], "text"), data.column(dataset[split], "label"),
+    encode = lambda split: batching.encode_texts(data.column(dataset[split], "text"),
+                                                 data.column(dataset[split], "label"),
                                                  vocab, profile.max_len, profile.truncation,
                                                  tokens=train_tokens if split == "train" else None)
-    return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"), seed, dropped,
-                        validation)
+    return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"), seed,
+                        dropped, validation)
 
 
 def build_model(profile: Profile, vocab: Vocab) -> SentimentLSTM:
@@ -304,8 +305,8 @@ class RunResult:
     evaluation: evaluate.Evaluation
 
 
-def run_training(profile_name: str | Profile | None = None, data_dir: str | Path | None = None, out: str | Path | None = None,
-                 seed: int = 42, epochs: int | None = None, device: str | None = None,
+def run_training(profile_name: str | Profile | None = None, data_dir: str | Path | None = None,
+                 out: str | Path | None = None, seed: int = 42, epochs: int | None = None, device: str | None = None,
                  progress: bool = True, split_seed: int | None = None, pretrain_cache: str | Path | None = None,
                  validation: str = "random", **changes) -> RunResult:
     """Train the profile's model, keep the best epoch by validation accuracy, report test accuracy once.

@@ -16,7 +16,8 @@ def training_curves(steps: pd.DataFrame, epochs: pd.DataFrame, smooth: int = 20)
         x = steps.step / steps_per_epoch.iloc[0] if len(steps_per_epoch) else steps.step
         for ax, column in ((loss_ax, "loss"), (acc_ax, "accuracy")):
             ax.plot(x, steps[column], alpha=0.25, color="C0", label=f"train {column} per step")
-            ax.plot(x, steps[column].rolling(smooth, min_periods=1).mean(), color="C0", label=f"train (mean of {smooth} steps)")
+            ax.plot(x, steps[column].rolling(smooth, min_periods=1).mean(), color="C0",
+                    label=f"train (mean of {smooth} steps)")
     if len(epochs):
         for ax, column in ((loss_ax, "loss"), (acc_ax, "accuracy")):
             ax.plot(epochs.epoch, epochs[f"train_{column}"], "o-", color="C1", label=f"train {column} per epoch")
@@ -34,8 +35,10 @@ def confusion_matrix(confusion: np.ndarray, labels: tuple[str, str] = ("negative
     """Two heatmaps: counts, and rows normalised to the share of each true class."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     normalised = confusion / confusion.sum(axis=1, keepdims=True).clip(min=1)
-    for ax, values, fmt, title in ((axes[0], confusion, "d", "counts"), (axes[1], normalised, ".1%", "share of true class")):
-        sns.heatmap(values, annot=True, fmt=fmt, cmap="Blues", cbar=False, ax=ax, xticklabels=labels, yticklabels=labels)
+    for ax, values, fmt, title in ((axes[0], confusion, "d", "counts"),
+                                   (axes[1], normalised, ".1%", "share of true class")):
+        sns.heatmap(values, annot=True, fmt=fmt, cmap="Blues", cbar=False, ax=ax, xticklabels=labels,
+                    yticklabels=labels)
         ax.set_xlabel("predicted")
         ax.set_ylabel("true")
         ax.set_title(title)
@@ -61,7 +64,8 @@ def length_histogram(lengths: pd.Series, labels: pd.Series, max_len: int | None 
     """Review lengths (tokens) per class; a line at ``max_len`` shows what truncation cuts."""
     fig, ax = plt.subplots(figsize=(9, 4))
     frame = pd.DataFrame({"tokens": lengths, "class": labels.map({0: "negative", 1: "positive"})})
-    sns.histplot(frame, x="tokens", hue="class", bins=80, element="step", ax=ax, binrange=(0, frame.tokens.quantile(0.99)))
+    sns.histplot(frame, x="tokens", hue="class", bins=80, element="step", ax=ax,
+                 binrange=(0, frame.tokens.quantile(0.99)))
     if max_len:
         ax.axvline(max_len, color="black", linestyle="--")
         ax.text(max_len, ax.get_ylim()[1] * 0.9, f" max_len = {max_len}")
@@ -74,7 +78,7 @@ def probability_bars(p_positive: float) -> Figure:
     fig, ax = plt.subplots(figsize=(6, 1.6))
     values = [1 - p_positive, p_positive]
     bars = ax.barh(["Negative", "Positive"], values, color=["#d9534f", "#5cb85c"])
-    for bar, value in zip(bars, values):
+    for bar, value in zip(bars, values, strict=True):
         ax.text(min(value + 0.01, 0.9), bar.get_y() + bar.get_height() / 2, f"{value:.1%}", va="center")
     ax.set_xlim(0, 1)
     ax.set_xlabel("probability")
@@ -148,9 +152,11 @@ def lstm_cell_diagram() -> Figure:
     # the inputs along the bottom
     ax.annotate("", xy=(7.2, 0.7), xytext=(0.4, 0.7), arrowprops=dict(arrowstyle="-", lw=1.5))
     ax.text(0.3, 0.25, r"$h_{t-1}$,  $x_t$", fontsize=13)
-    gates = [(3.0, r"$f_t = \sigma(\cdot)$" + "\nforget", gate, 4.4), (4.5, r"$i_t = \sigma(\cdot)$" + "\ninput", gate, 3.2),
-             (5.9, r"$\tilde c_t = \tanh(\cdot)$" + "\ncandidate", box, 3.2), (7.2, r"$o_t = \sigma(\cdot)$" + "\noutput", gate, 3.2)]
-    for x, label, style, target in gates:
+    gates = [(3.0, r"$f_t = \sigma(\cdot)$" + "\nforget", gate, 4.4),
+             (4.5, r"$i_t = \sigma(\cdot)$" + "\ninput", gate, 3.2),
+             (5.9, r"$\tilde c_t = \tanh(\cdot)$" + "\ncandidate", box, 3.2),
+             (7.2, r"$o_t = \sigma(\cdot)$" + "\noutput", gate, 3.2)]
+    for x, label, style, _target in gates:
         ax.text(x, 1.9, label, fontsize=10, ha="center", va="center", bbox=style)
         ax.annotate("", xy=(x, 1.45), xytext=(x, 0.7), arrowprops=arrow)
     ax.annotate("", xy=(3.0, 4.15), xytext=(3.0, 2.35), arrowprops=arrow)  # f_t into the x on the highway

@@ -58,7 +58,7 @@ class SentimentPredictor:
 
     @classmethod
     def from_checkpoint(cls, path: str | Path | Checkpoint,
-                        device: str | torch.device | None = None) -> "SentimentPredictor":
+                        device: str | torch.device | None = None) -> SentimentPredictor:
         bundle = path if isinstance(path, Checkpoint) else load_checkpoint(path)
         return cls(bundle.model, bundle.vocab, bundle.max_len, bundle.truncation, device,
                    bundle.metadata.get("temperature", 1.0))
@@ -116,6 +116,6 @@ class SentimentPredictor:
         chunks = range(0, len(order), batch_size)
         for start in tqdm(chunks, desc="predict", disable=not progress or len(chunks) < 2):
             chunk = order[start: start + batch_size]
-            for i, p in zip(chunk, self.probabilities([encoded[i][0] for i in chunk])):
+            for i, p in zip(chunk, self.probabilities([encoded[i][0] for i in chunk]), strict=True):
                 results[i] = self._result(p, encoded[i][0], encoded[i][1], self.max_len)
         return results

@@ -213,8 +213,8 @@ class LMSettings:
 
 @dataclass
 class LanguageModels:
-    forward: "torch.nn.Module"
-    backward: "torch.nn.Module"
+    forward: torch.nn.Module
+    backward: torch.nn.Module
     built_for: dict
     info: dict  # per direction: perplexity per epoch; seconds to build
 

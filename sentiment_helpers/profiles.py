@@ -12,7 +12,6 @@ import torch
 
 from .model import ModelConfig
 
-
 PRETRAINING = ("none", "word2vec", "lm")
 VOCAB_SOURCES = ("train", "train+unlabeled")
 
@@ -41,7 +40,8 @@ class Profile:
     # "lm" starts the embedding and the first BiLSTM layer from a forward and a backward language model
     pretrain: str = "none"
     pretrain_epochs: int = 5  # word2vec passes, or language-model epochs, over those reviews
-    pretrain_skip_gram: bool = False  # word2vec only: skip-gram (predict the context from a word; slower) instead of CBOW
+    # word2vec only: skip-gram (predict the context from a word; slower) instead of CBOW
+    pretrain_skip_gram: bool = False
     pretrain_max_seconds: float | None = None  # language models only: a time cap per direction
     n_unlabeled: int | None = None  # unlabeled reviews pretraining reads; None = all
     freeze_embedding: bool = False  # keep the pretrained vectors fixed while the classifier trains
@@ -60,7 +60,7 @@ class Profile:
             raise ValueError("vocab_source=train+unlabeled needs a pretraining profile (pretrain=word2vec or lm): "
                              "without pretraining, words no labeled review uses would keep random vectors")
 
-    def with_changes(self, **changes) -> "Profile":
+    def with_changes(self, **changes) -> Profile:
         return replace(self, **changes)
 
     def to_dict(self) -> dict:
@@ -75,7 +75,8 @@ PROFILES: dict[str, Profile] = {
         max_vocab=5_000, min_freq=2, max_len=128, batch_size=32, epochs=3, lr=5e-3,
     ),
     "cpu": Profile(
-        "cpu", "Workshop laptop: all training reviews, a one-layer BiLSTM (hidden 128), at most 5 minutes of training (a time cap).",
+        "cpu", "Workshop laptop: all training reviews, a one-layer BiLSTM (hidden 128), at most 5 minutes of training "
+        "(a time cap).",
         n_train=None, n_val=None, n_test=None,
         model=ModelConfig(embed_dim=128, hidden_dim=128, num_layers=1, dropout=0.3, pooling="maxmean"),
         max_len=256, truncation="head+tail", batch_size=64, epochs=3, lr=3e-3, schedule="onecycle",
@@ -83,8 +84,8 @@ PROFILES: dict[str, Profile] = {
     ),
     "full": Profile(
         "full", "The course recipe on a GPU: the reference BiLSTM with max+mean pooling, head+tail truncation to "
-        "400 tokens, a 25,000-word vocabulary, embedding dropout, weight decay, a one-cycle schedule over up to 8 epochs "
-        "and early stopping on validation.",
+        "400 tokens, a 25,000-word vocabulary, embedding dropout, weight decay, a one-cycle schedule over up to 8 "
+        "epochs and early stopping on validation.",
         n_train=None, n_val=None, n_test=None,
         model=ModelConfig(pooling="maxmean", embed_dropout=0.2),
         max_vocab=25_000, min_freq=2, max_len=400, truncation="head+tail", epochs=8, lr=2e-3, weight_decay=1e-2,
@@ -94,7 +95,8 @@ PROFILES: dict[str, Profile] = {
         "cpu-pretrained", "Workshop laptop, lesson 07: 256-number word2vec vectors of the training + unlabeled reviews "
         "(built once, about 2.5 minutes on 2 cores, then cached) in a frozen embedding, projected to 64 numbers by a "
         "trained layer, read by a one-layer BiLSTM (hidden 64); a 25,000-word vocabulary, 400 tokens, 3 epochs (about "
-        "3.5 minutes of training, capped at 5). Chosen on a by-movie validation split (benchmarks/pretraining_choice.py).",
+        "3.5 minutes of training, capped at 5). Chosen on a by-movie validation split "
+        "(benchmarks/pretraining_choice.py).",
         n_train=None, n_val=None, n_test=None,
         model=ModelConfig(embed_dim=256, hidden_dim=64, num_layers=1, dropout=0.3, pooling="maxmean",
                           embed_projection=64),
@@ -167,7 +169,8 @@ def _parse_value(key: str, text: str, current):
 
 
 def apply_settings(profile: Profile, settings: list[str]) -> Profile:
-    """Override single settings from the command line: ``["lr=2e-3", "model.hidden_dim=256", "max_train_seconds=none"]``."""
+    """Override single settings from the command line:
+    ``["lr=2e-3", "model.hidden_dim=256", "max_train_seconds=none"]``."""
     changes, model_changes = {}, {}
     for setting in settings:
         key, sep, text = setting.partition("=")

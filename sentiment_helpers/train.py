@@ -124,13 +124,15 @@ def fit(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, *, e
                     scheduler.step()
                 step += 1
                 batch_correct = int(((logits.detach() > 0).float() == labels).sum())
-                seen, loss_sum, correct = seen + len(labels), loss_sum + loss.item() * len(labels), correct + batch_correct
+                seen, loss_sum, correct = (seen + len(labels), loss_sum + loss.item() * len(labels),
+                                           correct + batch_correct)
                 history.steps.append({"step": step, "epoch": epoch, "loss": loss.item(),
                                       "accuracy": batch_correct / len(labels), "lr": optimizer.param_groups[0]["lr"]})
                 batch_bar.set_postfix(loss=f"{loss_sum / seen:.4f}", acc=f"{correct / seen:.3f}")
                 if max_seconds is not None and time.perf_counter() - start > max_seconds:
                     status = "time limit"
-                    message = f"Stopped after {max_seconds:.0f} s of training (the profile's time budget), in epoch {epoch}."
+                    message = (f"Stopped after {max_seconds:.0f} s of training (the profile's time budget), "
+                               f"in epoch {epoch}.")
                     break
             batch_bar.close()
             if seen:

@@ -22,7 +22,7 @@ class Vocab:
         self.stoi = {token: i for i, token in enumerate(self.itos)}
 
     @classmethod
-    def build(cls, token_lists: Iterable[list[str]], max_size: int = 10_000, min_freq: int = 5) -> "Vocab":
+    def build(cls, token_lists: Iterable[list[str]], max_size: int = 10_000, min_freq: int = 5) -> Vocab:
         """The ``max_size`` most frequent tokens seen at least ``min_freq`` times (ties: alphabetical)."""
         counts = Counter()
         for tokens in token_lists:
@@ -47,12 +47,12 @@ class Vocab:
         return json.dumps({"itos": self.itos}, ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "Vocab":
+    def from_json(cls, text: str) -> Vocab:
         return cls(json.loads(text)["itos"])
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json(), encoding="utf-8")
 
     @classmethod
-    def load(cls, path: str | Path) -> "Vocab":
+    def load(cls, path: str | Path) -> Vocab:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))

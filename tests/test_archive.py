@@ -42,7 +42,7 @@ def test_reads_text_label_id_and_rating_from_the_file_names(small_archive):
     train = frames["train"]
     assert list(train.columns) == ["text", "label", "review_id", "rating"]
     # sorted by (label, id) like the course's parquet copy, so the validation split is the same for every copy
-    assert list(zip(train.label, train.review_id)) == [(0, 0), (0, 3), (0, 11), (1, 0), (1, 2), (1, 10)]
+    assert list(zip(train.label, train.review_id, strict=True)) == [(0, 0), (0, 3), (0, 11), (1, 0), (1, 2), (1, 10)]
     assert train.set_index("review_id").query("label == 1").rating.to_dict() == {0: 10, 2: 7, 10: 9}
     assert train.text.iloc[3] == "Café scenes ☕ are perfect."  # UTF-8, exactly as in the file
     assert train.text.iloc[1] == "Dreadful.<br />Avoid."  # nothing cleaned

@@ -20,8 +20,9 @@ def test_encode_truncates_and_never_gives_empty_reviews():
 
 
 def test_encoding_given_tokens_equals_encoding_the_texts():
-    from sentiment_helpers.text import tokenize
     import pytest
+
+    from sentiment_helpers.text import tokenize
 
     texts = ["A good film.<br />Not bad!", "bad " * 300, ""]
     vocab = Vocab.build([tokenize(t) for t in texts], min_freq=1)

@@ -63,12 +63,14 @@ def test_set_overrides_profile_settings():
                                    "truncation=head", "n_train=1000"])
     assert (changed.lr, changed.model.hidden_dim, changed.max_train_seconds) == (2e-3, 256, None)
     assert (changed.max_vocab, changed.truncation, changed.n_train) == (25_000, "head", 1000)
-    assert changed.model.embed_dim == cpu.model.embed_dim and cpu.model.hidden_dim == 128  # the profile itself is untouched
+    # the profile itself is untouched
+    assert changed.model.embed_dim == cpu.model.embed_dim and cpu.model.hidden_dim == 128
     assert apply_settings(cpu, []) == cpu
 
 
 @pytest.mark.parametrize("setting, message", [("lr", "KEY=VALUE"), ("learning_rate=1", "unknown setting"),
-                                              ("model.width=3", "unknown setting"), ("epochs=three", "expected a value"),
+                                              ("model.width=3", "unknown setting"),
+                                              ("epochs=three", "expected a value"),
                                               ("n_train=many", "a number or none")])
 def test_set_rejects_bad_settings(setting, message):
     from sentiment_helpers.profiles import apply_settings, get_profile
@@ -149,14 +151,15 @@ def test_predict_reads_a_file_in_input_order(smoke_run, tmp_path, kind, capsys):
     if kind == "txt":  # end to end once; the other formats differ only in the reader behind --file
         rows, _ = predict_json(smoke_run.checkpoint_path, "--file", str(path))
     else:
-        code, out, err = in_process(capsys, "predict", "--checkpoint", smoke_run.checkpoint_path, "--json", "--file", path)
+        code, out, err = in_process(capsys, "predict", "--checkpoint", smoke_run.checkpoint_path, "--json",
+                                    "--file", path)
         assert code == 0, err
         rows = [json.loads(line) for line in out.splitlines()]
     assert [row["index"] for row in rows] == list(range(300))
     from sentiment_helpers.predict import SentimentPredictor
 
     expected = SentimentPredictor.from_checkpoint(smoke_run.checkpoint_path, "cpu").predict_batch(texts, progress=False)
-    assert all(abs(row["p_positive"] - e.p_positive) < 1e-5 for row, e in zip(rows, expected))
+    assert all(abs(row["p_positive"] - e.p_positive) < 1e-5 for row, e in zip(rows, expected, strict=True))
 
 
 def test_predict_writes_a_csv_file_in_input_order(smoke_run, tmp_path):

@@ -104,7 +104,8 @@ def test_corrupt_parquet(tmp_path):
 
 
 def test_download_writes_a_folder_that_loads_offline(tmp_path, monkeypatch):
-    sample = {split: pd.read_parquet(data.SAMPLE_DIR / f"{split}.parquet")[["text", "label"]] for split in ("train", "test")}
+    sample = {split: pd.read_parquet(data.SAMPLE_DIR / f"{split}.parquet")[["text", "label"]]
+              for split in ("train", "test")}
     sample["unsupervised"] = sample["train"].assign(label=-1)
     monkeypatch.setattr(data, "_from_hub", lambda splits: {s: sample[s] for s in splits})
     rows = data.download(tmp_path / "imdb")

@@ -3,9 +3,9 @@
 conda cannot be installed on the maintainers' machine, so the first test keeps environment.yml honest.
 """
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name

@@ -48,7 +48,8 @@ def test_exercise_checks(capsys):
     assert exercises.check_steps_per_epoch(352)
     assert exercises.check_bigram_count(4)
     assert exercises.check_precision_recall([[40, 10], [5, 45]], precision=45 / 55, recall=45 / 50)
-    assert exercises.check_head_tail(lambda ids, n: ids if len(ids) <= n else ids[: n // 2] + ids[len(ids) - (n - n // 2):])
+    assert exercises.check_head_tail(lambda ids, n: ids if len(ids) <= n
+                                     else ids[: n // 2] + ids[len(ids) - (n - n // 2):])
     assert not exercises.check_head_tail(lambda ids, n: ids[:n])
     rate = lambda lists, vocab: sum(t not in vocab.stoi for ts in lists for t in ts) / sum(len(ts) for ts in lists)
     assert exercises.check_unknown_rate(rate)

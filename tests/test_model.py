@@ -2,7 +2,13 @@ import pytest
 import torch
 from torch import nn
 
-from sentiment_helpers.model import SentimentLSTM, count_parameters, reverse_within_length, lstm_direction_parameters, parameter_table
+from sentiment_helpers.model import (
+    SentimentLSTM,
+    count_parameters,
+    lstm_direction_parameters,
+    parameter_table,
+    reverse_within_length,
+)
 
 
 def test_reference_model_has_3_648_257_parameters():
@@ -56,7 +62,8 @@ def test_equals_packed_torch_bilstm_final_states():
                 getattr(lstm, f"{name}_l0").data.copy_(getattr(reference, f"{name}_l{i}{suffix}"))
     ids, lengths = _batch([9, 30, 4])
     with torch.no_grad():
-        packed = nn.utils.rnn.pack_padded_sequence(model.embedding(ids), lengths, batch_first=True, enforce_sorted=False)
+        packed = nn.utils.rnn.pack_padded_sequence(model.embedding(ids), lengths, batch_first=True,
+                                                   enforce_sorted=False)
         _, (hidden, _) = reference(packed)
         expected = model.fc(torch.cat([hidden[-2], hidden[-1]], dim=-1)).squeeze(-1)
         assert torch.allclose(model(ids, lengths), expected, atol=1e-5)

@@ -49,7 +49,8 @@ def test_stored_outputs_come_from_one_recorded_run(path):
     assert run, "no recorded run: regenerate the outputs with scripts/store_outputs.py"
     assert {"profile", "data", "machine", "date", "command"} <= set(run)
     assert run["profile"] == "cpu" and "full IMDB data" in run["data"]
-    assert PROVENANCE_MARK in source(notebook["cells"][0]) and f"`{run['profile']}` profile" in source(notebook["cells"][0])
+    assert (PROVENANCE_MARK in source(notebook["cells"][0])
+            and f"`{run['profile']}` profile" in source(notebook["cells"][0]))
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     # one fresh kernel, top to bottom: execution counts 1, 2, 3, ... with none skipped or repeated
     assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
@@ -60,7 +61,8 @@ def test_stored_outputs_come_from_one_recorded_run(path):
 def test_no_cell_changed_after_its_output_was_stored(path):
     stale = [source(c)[:60] for c in cells(path) if c["cell_type"] == "code"
              and c["metadata"].get("course", {}).get("source_sha256") != source_hash(source(c))]
-    assert not stale, f"changed (or new) since the outputs were stored: rerun scripts/store_outputs.py {path.name}: {stale}"
+    assert not stale, (f"changed (or new) since the outputs were stored: rerun scripts/store_outputs.py "
+                       f"{path.name}: {stale}")
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)

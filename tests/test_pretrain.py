@@ -39,8 +39,8 @@ def test_cache_is_reused_only_for_the_same_texts_and_settings(tmp_path, capsys):
 
     _, from_cache = pretrain.cached_word2vec(TEXTS + ["one more review"], cache, TINY, progress=False)
     assert not from_cache and "built from other reviews (20 texts, not these 21)" in capsys.readouterr().err
-    _, from_cache = pretrain.cached_word2vec(TEXTS + ["one more review"], cache, TINY.__class__(dim=8, epochs=3, min_count=1),
-                                             progress=False)
+    _, from_cache = pretrain.cached_word2vec(TEXTS + ["one more review"], cache,
+                                             TINY.__class__(dim=8, epochs=3, min_count=1), progress=False)
     assert not from_cache and "epochs=2 (now 3)" in capsys.readouterr().err
     cache.write_bytes(b"half a file")
     _, from_cache = pretrain.cached_word2vec(TEXTS, cache, TINY, progress=False)
@@ -56,7 +56,8 @@ def test_skip_gram_is_a_setting_of_its_own_with_a_cache_of_its_own(monkeypatch, 
     assert "-sg-" in pipeline.pretrained_cache_path(skip_gram).name
     # and the setting reaches gensim: the tiny cache records it, so CBOW vectors are never reused for it
     prepared = pipeline.prepare_data(pipeline.get_profile("smoke").with_changes(pretrain="word2vec", n_unlabeled=50))
-    tiny = lambda sg: pipeline.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=1, pretrain_skip_gram=sg)
+    tiny = lambda sg: pipeline.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=1,
+                                                                 pretrain_skip_gram=sg)
     vectors, _ = pipeline.word_vectors_for(tiny(True), prepared, progress=False, cache=tmp_path / "v.pt")
     assert vectors.built_for["settings"]["skip_gram"] is True
 
@@ -152,7 +153,12 @@ def test_pretraining_can_be_switched_off_from_the_command_line():
 
 @pytest.mark.parametrize("name", ["cpu-pretrained", "full-pretrained", "cpu"])
 def test_the_random_init_twin_from_the_command_line_equals_the_profile_without_pretraining(name):
-    from sentiment_helpers.profiles import apply_settings, get_profile, without_pretraining, without_pretraining_settings
+    from sentiment_helpers.profiles import (
+        apply_settings,
+        get_profile,
+        without_pretraining,
+        without_pretraining_settings,
+    )
 
     profile = get_profile(name)
     twin = without_pretraining(profile)
@@ -246,7 +252,8 @@ def test_the_ablation_ends_a_pretraining_profile_with_its_pretraining_step():
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("ablation", Path(__file__).parent.parent / "benchmarks" / "ablation.py")
+    spec = importlib.util.spec_from_file_location("ablation",
+                                                  Path(__file__).parent.parent / "benchmarks" / "ablation.py")
     ablation = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ablation)
     shipped = pipeline.get_profile("cpu-pretrained").with_changes(max_train_seconds=None)
@@ -286,8 +293,9 @@ def test_a_checkpoint_trained_with_another_seed_is_scored_on_its_own_split(tmp_p
 
 
 def test_a_checkpoint_trained_on_a_by_movie_split_is_scored_on_that_split(tmp_path):
-    from sentiment_helpers.checkpoint import load_checkpoint
     from test_data import _with_review_ids
+
+    from sentiment_helpers.checkpoint import load_checkpoint
 
     folder = _with_review_ids(tmp_path / "imdb")
     profile = pipeline.get_profile("smoke").with_changes(epochs=1)

@@ -129,8 +129,9 @@ def test_same_seed_same_metrics_on_cpu(tmp_path):
 
 def test_time_limit_stops_and_validates(small_data):
     vocab, encoded = small_data
-    result = train.fit(_model(vocab), batching.make_loader(encoded, 32, shuffle=True), batching.make_loader(encoded, 64),
-                       epochs=50, max_seconds=0.0, device=torch.device("cpu"), progress=False)
+    result = train.fit(_model(vocab), batching.make_loader(encoded, 32, shuffle=True),
+                       batching.make_loader(encoded, 64), epochs=50, max_seconds=0.0, device=torch.device("cpu"),
+                       progress=False)
     assert result.status == "time limit" and len(result.history.steps) == 1 and result.best_epoch == 1
 
 
@@ -188,7 +189,8 @@ def test_full_profile_stops_early_and_the_ablation_starts_without_it():
     from pathlib import Path
 
     assert get_profile("full").patience == 2 and get_profile("reference").patience is None
-    spec = importlib.util.spec_from_file_location("ablation", Path(__file__).parent.parent / "benchmarks" / "ablation.py")
+    spec = importlib.util.spec_from_file_location("ablation",
+                                                  Path(__file__).parent.parent / "benchmarks" / "ablation.py")
     ablation = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ablation)
     ladder = ablation.variants("full")
@@ -203,7 +205,7 @@ def test_evaluate_checkpoint_scores_the_validation_reviews_its_run_chose_the_epo
     assert len(scored.reviews) == smoke_run.metrics["n_val"]
     assert abs(scored.evaluation.metrics["accuracy"] - smoke_run.metrics["val_accuracy"]) <= 2 / len(scored.reviews)
     with pytest.raises(AttributeError, match="validation reviews"):
-        scored.test  # the lessons' name for the test split is not quietly given to other reviews
+        _ = scored.test  # the lessons' name for the test split is not quietly given to other reviews
     with pytest.raises(ValueError, match="split must be"):
         pipeline.held_out_split(load_checkpoint(smoke_run.checkpoint_path), "dev")
 
