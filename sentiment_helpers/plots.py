@@ -231,6 +231,52 @@ def loss_curves(runs: dict[str, pd.DataFrame], smooth: int = 20) -> Figure:
     return fig
 
 
+def accuracy_bars(table: pd.DataFrame, title: str = "") -> Figure:
+    """Test accuracy of several models (rows) at several scales (columns), as grouped horizontal bars, each bar
+    labelled with its value; a missing value (NaN) is marked "not measured" rather than drawn as zero."""
+    models, scales = list(table.index), list(table.columns)
+    height = 0.8 / len(scales)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(models) * len(scales) + 1.6))
+    measured = table.stack().dropna()
+    low = max(0.5, float(measured.min()) - 0.05) if len(measured) else 0.5
+    for j, scale in enumerate(scales):
+        y = np.arange(len(models)) + (j - (len(scales) - 1) / 2) * height
+        values = table[scale].to_numpy(dtype=float)
+        ax.barh(y, np.nan_to_num(values - low), left=low, height=height * 0.9, color=f"C{j}", label=scale)
+        for yi, value in zip(y, values, strict=True):
+            text = "not measured" if np.isnan(value) else f"{value:.1%}"
+            ax.text((low if np.isnan(value) else value) + 0.002, yi, text, va="center", fontsize=8)
+    ax.set_yticks(np.arange(len(models)), models)
+    ax.invert_yaxis()
+    ax.set_xlim(low, 1.0 if not len(measured) else min(1.0, float(measured.max()) + 0.04))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
+    ax.set_xlabel("test accuracy")
+    ax.set_title(title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(scales), fontsize=8, frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def learning_curve(table: pd.DataFrame, title: str = "") -> Figure:
+    """Test accuracy (columns: models) against the number of labelled training reviews (index), log scale."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for i, model in enumerate(table.columns):
+        points = table[model].dropna()
+        ax.plot(points.index, points.to_numpy(), "o-", color=f"C{i}", label=model)
+    ax.set_xscale("log")
+    ax.set_xticks(list(table.index), [f"{n:,}" for n in table.index])
+    ax.minorticks_off()
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    ax.set_xlabel("labelled training reviews")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
 def perplexity_curves(histories: dict[str, list[dict]]) -> Figure:
     """Validation perplexity of language models after each epoch (lower: better next-word guesses)."""
     fig, ax = plt.subplots(figsize=(6, 4))

@@ -96,7 +96,7 @@ PROFILES: dict[str, Profile] = {
         "(built once, about 2.5 minutes on 2 cores, then cached) in a frozen embedding, projected to 64 numbers by a "
         "trained layer, read by a one-layer BiLSTM (hidden 64); a 25,000-word vocabulary, 400 tokens, 3 epochs (about "
         "3.5 minutes of training, capped at 5). Chosen on a by-movie validation split "
-        "(benchmarks/pretraining_choice.py).",
+        "(benchmarks/profile_choice.py).",
         n_train=None, n_val=None, n_test=None,
         model=ModelConfig(embed_dim=256, hidden_dim=64, num_layers=1, dropout=0.3, pooling="maxmean",
                           embed_projection=64),
