@@ -446,6 +446,14 @@ def matches(figure: Figure, number: SourceNumber) -> bool:
     return any(abs(abs(figure.value) - r) <= slack for r in readings(number, figure.kind))
 
 
+def best_match(figure: Figure, sources: Iterable[SourceNumber]) -> SourceNumber | None:
+    """The source number a figure matches: one printed with a unit first, then the closest."""
+    def distance(number: SourceNumber) -> float:
+        return min(abs(r - abs(figure.value)) for r in readings(number, figure.kind))
+    found = [n for n in sources if matches(figure, n)]
+    return min(found, key=lambda n: (n.kind is None, distance(n))) if found else None
+
+
 def nearest(figure: Figure, sources: Iterable[SourceNumber]) -> SourceNumber | None:
     """The source number closest to a figure that failed (within half its value), to help the writer."""
     best, best_distance = None, 0.5
@@ -651,7 +659,7 @@ def check_blocks(blocks: Iterable[Block], allowed: list[Allowed], root: Path = R
             else:
                 where = block.label
             entry = next((a for a in allowed if a.covers(path, figure.text, sentence)), None)
-            source = next((n for n in block.sources if matches(figure, n)), None)
+            source = best_match(figure, block.sources)
             if entry is not None:
                 reason = f"allowed ({entry.kind}): {entry.reason}"
                 if used is not None:
