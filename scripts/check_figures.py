@@ -518,7 +518,7 @@ class Sources:
 
     def numbers(self, path: Path) -> list[SourceNumber]:
         if path not in self._numbers:
-            name = _rel(path, self.root)
+            name = relative_name(path, self.root)
             if path.suffix == ".ipynb":
                 self._numbers[path] = numbers_in_outputs(json.loads(path.read_text()), name)
             else:
@@ -541,7 +541,8 @@ class Sources:
         return list(dict.fromkeys(named))
 
 
-def _rel(path: Path, root: Path) -> str:
+def relative_name(path: Path, root: Path) -> str:
+    """A path as the findings show it: relative to the course root, with forward slashes."""
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
@@ -556,7 +557,7 @@ def notebook_blocks(path: Path, sources: Sources) -> list[Block]:
         named = [p for p in sources.named_in(text) if p != path]
         blocks.append(Block(path, f"cell {index}", text, 0,
                             own + [n for p in named for n in sources.numbers(p)],
-                            ["this notebook's stored outputs", *(_rel(p, sources.root) for p in named)]))
+                            ["this notebook's stored outputs", *(relative_name(p, sources.root) for p in named)]))
     return blocks
 
 
@@ -576,7 +577,7 @@ def markdown_blocks(path: Path, sources: Sources) -> list[Block]:
         named = sources.named_in(text)
         blocks.append(Block(path, f"section {heading!r}", text, start + 1,
                             [n for p in named for n in sources.numbers(p)],
-                            [_rel(p, sources.root) for p in named]))
+                            [relative_name(p, sources.root) for p in named]))
     return blocks
 
 
@@ -650,7 +651,7 @@ def check_blocks(blocks: Iterable[Block], allowed: list[Allowed], root: Path = R
     `explained`, if given, receives one line per figure that has a source or an allowed entry: which."""
     findings = []
     for block in blocks:
-        path = _rel(block.path, root)
+        path = relative_name(block.path, root)
         figures = quoted_figures(block.text)
         for figure in figures:
             sentence = sentence_around(block.text, figure.start, figure.end)
@@ -695,16 +696,16 @@ def check(paths: Iterable[Path], root: Path = ROOT, allowed_file: Path | None = 
         path = Path(path).resolve()
         blocks = notebook_blocks(path, sources) if path.suffix == ".ipynb" else markdown_blocks(path, sources)
         findings += check_blocks(blocks, allowed, root, used, explained)
-        checked.append(_rel(path, root))
+        checked.append(relative_name(path, root))
     # an entry no longer used is reported, once every file it can apply to has been checked
-    texts = [_rel(p, root) for p in default_texts(root)]
+    texts = [relative_name(p, root) for p in default_texts(root)]
     for entry in allowed:
         applies_to = [t for t in dict.fromkeys([*texts, *checked]) if fnmatch.fnmatch(t, entry.file)]
         if entry not in used and applies_to and set(applies_to) <= set(checked):
             findings.append(Finding(applies_to[0] if len(applies_to) == 1 else entry.file, "allowed list",
                                     entry.figure, entry.kind,
                                     f"this entry matches no figure in the text any more ({entry.reason})",
-                                    (_rel(allowed_file, root),), "remove the entry"))
+                                    (relative_name(allowed_file, root),), "remove the entry"))
     return findings
 
 

@@ -208,6 +208,15 @@ def test_a_lesson_may_cite_a_results_file_it_names(course):
     assert check(course, "notebooks/01_demo.ipynb") == []
 
 
+def test_a_lesson_may_quote_another_lesson_it_names(course):
+    write_lesson(course, "Reviews are long.", "29.0% are longer than 256 tokens\n")
+    (course / "notebooks" / "02_next.ipynb").write_text(json.dumps(notebook("29% are longer than 256.", "ok\n")))
+    assert [f.figure for f in check(course, "notebooks/02_next.ipynb")] == ["29%"]
+    (course / "notebooks" / "02_next.ipynb").write_text(
+        json.dumps(notebook("29% are longer than 256 (notebook 01).", "ok\n")))
+    assert check(course, "notebooks/02_next.ipynb") == []
+
+
 def test_a_readme_figure_needs_a_results_file_named_in_its_section(course):
     assert check(course, "README.md") == []
     (course / "benchmarks" / "results" / "speed.md").write_text(
@@ -294,7 +303,7 @@ NOT_YET_EDITED = {
     "notebooks/solutions/solutions.ipynb",
     "notebooks/solutions/solutions_07.ipynb",
 }
-TEXTS = [cf._rel(p, ROOT) for p in cf.default_texts()]
+TEXTS = [cf.relative_name(p, ROOT) for p in cf.default_texts()]
 
 
 @pytest.mark.parametrize("text", [
