@@ -30,6 +30,7 @@ class SentimentDemo:
         self.last_result: Prediction | None = None
         self.last_error: str | None = None
         self.analyzed_text: str | None = None  # what "Why?" explains: the text of the last analysis
+        self.last_explanation: explain.Explanation | None = None  # what "Why?" shows, for the snapshot's figure
         self.text = widgets.Textarea(placeholder="Type or paste a movie review, then click Analyze",
                                      layout=widgets.Layout(width="100%", height="120px"))
         options = ([("Choose an example review...", "")]
@@ -61,7 +62,7 @@ class SentimentDemo:
     def analyze(self, _button: widgets.Button | None = None) -> Prediction | None:
         """What the Analyze button does; errors are shown in the demo, never swallowed."""
         self.last_result, self.last_error, self.analyzed_text = None, None, None
-        self.explanation.value = ""
+        self.explanation.value, self.last_explanation = "", None
         text = self.text.value
         self._working("analyzing")
         try:
@@ -117,11 +118,13 @@ class SentimentDemo:
         legend = ('<div style="font-size:90%;color:#555">green: pushed towards positive, red: towards negative '
                   f"(how much the log-odds fall when the word is removed){edited}</div>")
         self.explanation.value = legend + explanation.to_html()
+        self.last_explanation = explanation
         return explanation
 
     def snapshot(self) -> None:
         """Show what the demo shows now (the review, the verdict, the chart, the explanation) as plain outputs,
-        which stay visible where widgets cannot render, such as a notebook's preview on GitHub."""
+        which stay visible where widgets cannot render, such as a notebook's preview on GitHub. The explanation comes
+        as HTML and again as a figure, because that preview strips the HTML's colours (see ``explain.show``)."""
         shown = self.analyzed_text if self.analyzed_text is not None else self.text.value
         display(HTML(f"<p><b>Review:</b> {html.escape(shown)}</p><p>{self.status.value}</p>"))
         if self.last_result is not None and self.show_chart:
@@ -130,6 +133,10 @@ class SentimentDemo:
             plt.close(figure)
         if self.explanation.value:
             display(HTML(self.explanation.value))
+        if self.last_explanation is not None:
+            figure = self.last_explanation.to_figure()
+            display(figure)
+            plt.close(figure)
 
     def widget(self) -> widgets.VBox:
         buttons = widgets.HBox([self.button, self.why_button])

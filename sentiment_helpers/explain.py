@@ -18,11 +18,36 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import torch
+from IPython.display import HTML, display
+from matplotlib.figure import Figure
 
 from .predict import SentimentPredictor, check_text
 from .text import tokenize
 from .vocab import UNK_ID
+
+# The one colour scale of both renderings (the HTML and the figure): a word's background is green when its attribution
+# is positive (it pushed the logit towards "positive"), red when negative, and more opaque the larger the push,
+# relative to the largest push in the same review.
+POSITIVE_RGB = (40, 167, 69)
+NEGATIVE_RGB = (220, 53, 69)
+MAX_ALPHA = 0.8
+
+
+def shade(value: float, scale: float) -> tuple[float, float, float, float]:
+    """The RGBA background (each channel in 0..1) of a word with attribution ``value`` in a review whose largest
+    absolute attribution is ``scale``. The opacity is rounded to the two decimals the HTML writes, so that the
+    figure and the HTML draw exactly the same colour."""
+    red, green, blue = POSITIVE_RGB if value > 0 else NEGATIVE_RGB
+    alpha = round(min(abs(value) / scale, 1.0) * MAX_ALPHA, 2) if scale > 0 else 0.0
+    return red / 255, green / 255, blue / 255, alpha
+
+
+def css_colour(rgba: tuple[float, float, float, float]) -> str:
+    """``shade``'s colour as CSS: ``rgba(40,167,69,0.37)``."""
+    red, green, blue, alpha = rgba
+    return f"rgba({red * 255:.0f},{green * 255:.0f},{blue * 255:.0f},{alpha:.2f})"
 
 
 @dataclass
@@ -38,19 +63,46 @@ class Explanation:
         order = sorted(range(len(self.tokens)), key=lambda i: -abs(self.attributions[i]))
         return [(self.tokens[i], self.attributions[i]) for i in order[:n]]
 
+    def colours(self) -> list[tuple[float, float, float, float]]:
+        """Each token's background (``shade``), scaled to this review's largest absolute attribution."""
+        scale = max((abs(a) for a in self.attributions), default=0.0) or 1.0
+        return [shade(value, scale) for value in self.attributions]
+
     def to_html(self) -> str:
         """The review with each word shaded: green pushed towards positive, red towards negative."""
-        scale = max((abs(a) for a in self.attributions), default=0.0) or 1.0
-        spans = []
-        for token, value in zip(self.tokens, self.attributions, strict=True):
-            alpha = min(abs(value) / scale, 1.0) * 0.8
-            colour = f"rgba(40,167,69,{alpha:.2f})" if value > 0 else f"rgba(220,53,69,{alpha:.2f})"
-            spans.append(f'<span title="{value:+.3f}" style="background:{colour};padding:1px 2px;'
-                         f'border-radius:3px">{html.escape(token)}</span>')
+        spans = [f'<span title="{value:+.3f}" style="background:{css_colour(colour)};padding:1px 2px;'
+                 f'border-radius:3px">{html.escape(token)}</span>'
+                 for token, value, colour in zip(self.tokens, self.attributions, self.colours(), strict=True)]
         return f'<div style="line-height:1.9">{" ".join(spans)}</div>'
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def to_figure(self, title: str | None = None, max_lines: int = 12) -> Figure:
+        """The same shaded words as a matplotlib figure (a PNG in a stored notebook), wrapped into lines; a long
+        review shows its first ``max_lines`` lines and says so in the title (``title``, or the method's name)."""
+        from . import plots
+
+        title = f"{title or self.method}: p(positive) = {self.p_positive:.3f}"
+        legend = {"pushed towards positive": shade(1.0, 1.0), "pushed towards negative": shade(-1.0, 1.0),
+                  "(paler: a smaller push)": (1.0, 1.0, 1.0, 0.0)}
+        return plots.shaded_words(self.tokens, self.colours(), title=title, legend=legend, max_lines=max_lines)
+
+
+def show(explanation: Explanation, title: str | None = None) -> None:
+    """Display an explanation twice: as HTML (each word's value shows on hover) and then as a figure.
+
+    Why two outputs: GitHub's notebook preview strips style attributes (pandas-dev/pandas#33076, jupyter/nbviewer#450),
+    so there the HTML shows plain words, while the figure's PNG keeps its colours. One output carrying both text/html
+    and image/png would not do: a frontend shows only one MIME type of an output, its richest, and both JupyterLab
+    (text/html ranks 50, image/png 90) and nbconvert, nbviewer's renderer (text/html first in display_data_priority),
+    pick the HTML; nothing suggests GitHub's preview differs. A live notebook therefore shows the words twice: the
+    HTML with each word's value on hover, the figure for every viewer."""
+    heading = f"<b>{html.escape(title)}</b>" if title else ""
+    display(HTML(heading + explanation.to_html()))
+    figure = explanation.to_figure(title)
+    display(figure)
+    plt.close(figure)
 
 
 def _read_tokens(predictor: SentimentPredictor, text: str) -> tuple[list[str], list[int]]:

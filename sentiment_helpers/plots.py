@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 
 def training_curves(steps: pd.DataFrame, epochs: pd.DataFrame, smooth: int = 20) -> Figure:
@@ -287,4 +288,46 @@ def perplexity_curves(histories: dict[str, list[dict]]) -> Figure:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
+    return fig
+
+
+def shaded_words(words: list[str], colours: list[tuple], title: str = "", legend: dict[str, tuple] | None = None,
+                 max_lines: int = 12, width: float = 10.0, fontsize: float = 11.0) -> Figure:
+    """Words laid out left to right and wrapped into lines, each on a background of its own colour (``colours``,
+    one RGBA per word, as ``explain.shade`` gives them), under a title and a one-line legend (``{label: colour}``).
+    Only the first ``max_lines`` lines are drawn; the title then says how many words are shown."""
+    from matplotlib.patches import FancyBboxPatch, Patch
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(size=fontsize)
+    pad, gap, line_height = 2.0, 0.3 * fontsize, 1.9 * fontsize  # in points, as CSS line-height 1.9
+    right = width * 72 - 2 * pad
+    placed, x, line = [], pad, 0  # (word, colour, x, line, word width)
+    for word, colour in zip(words, colours, strict=True):
+        word_width = text_to_path.get_text_width_height_descent(word, font, ismath=False)[0]
+        if x > pad and x + word_width > right:
+            x, line = pad, line + 1
+        if line == max_lines:
+            break
+        placed.append((word, colour, x, line, word_width))
+        x += word_width + 2 * pad + gap
+    if len(placed) < len(words):
+        title += f" (first {len(placed)} of {len(words)} words)"
+    header = 3.2 * fontsize if legend else 1.8 * fontsize  # the title's line, and the legend's below it
+    lines = placed[-1][3] + 1 if placed else 0
+    height = header + lines * line_height + pad
+    fig = plt.figure(figsize=(width, height / 72))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set(xlim=(0, width * 72), ylim=(height, 0))  # data units are points, y down like text
+    ax.axis("off")
+    ax.text(pad, 0.9 * fontsize, title, fontsize=fontsize, weight="bold", va="center", parse_math=False)
+    if legend:
+        handles = [Patch(facecolor=colour, edgecolor="none", label=label) for label, colour in legend.items()]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1.5 * fontsize), bbox_transform=ax.transData,
+                  ncol=len(handles), frameon=False, fontsize=0.8 * fontsize, borderaxespad=0, handlelength=1.5)
+    for word, colour, x, line, word_width in placed:
+        middle = header + (line + 0.5) * line_height
+        ax.add_patch(FancyBboxPatch((x, middle - 0.65 * fontsize), word_width + 2 * pad, 1.3 * fontsize,
+                                    boxstyle="round,pad=0,rounding_size=3", facecolor=colour, edgecolor="none"))
+        ax.text(x + pad, middle, word, fontsize=fontsize, va="center_baseline", parse_math=False)
     return fig

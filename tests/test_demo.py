@@ -88,9 +88,10 @@ def test_snapshot_shows_the_current_view_as_plain_outputs(predictor, monkeypatch
     shown.clear()  # the click drew into the live chart widget; the snapshot shows it again as plain outputs
     app.snapshot()
     kinds = [type(item).__name__ for item in shown]
-    assert kinds == ["HTML", "Figure", "HTML"]
+    assert kinds == ["HTML", "Figure", "HTML", "Figure"]  # the explanation twice: HTML, then as a figure
     assert "&lt;b&gt;film" in shown[0].data and app.last_result.label.capitalize() in shown[0].data
     assert "wonderful" in shown[2].data
+    assert len(shown[3].axes[0].patches) == shown[2].data.count("<span") == len(app.last_explanation.tokens)
 
 
 def test_why_explains_the_analyzed_text_not_the_edited_box(predictor):
