@@ -128,7 +128,6 @@ QUESTIONS: dict[str, tuple[object, str]] = {
     "06-why": ("b", "the explanation must describe the prediction on screen"),
     # 07: pretraining on unlabeled text
     "07-test-text": ("b", "pretraining on test text, even without labels, lets the exam shape the model"),
-    "07-perplexity": (25_002, "perplexity is exp(mean loss); a uniform guess among V words has loss log V"),
     "07-unfreezing": ("b", "the new output layer starts random; its early gradients would overwrite the pretraining"),
 }
 
@@ -151,6 +150,15 @@ def check_first_lr_of_onecycle(answer: float, max_lr: float = 3e-3) -> bool:
         return _unanswered("the first learning rate of a one-cycle schedule")
     return _verdict(abs(answer - max_lr / 25) < 1e-12, "the first learning rate of a one-cycle schedule",
                     "OneCycleLR's div_factor is 25")
+
+
+# 07, a check question whose answer depends on the data: the language model's vocabulary size
+def check_uniform_perplexity(answer: float, vocab_size: int) -> bool:
+    """A model that gives each of V words probability 1/V has mean loss log V, so perplexity exp(log V) = V."""
+    if answer is None:
+        return _unanswered("the perplexity of a language model that has learned nothing")
+    return _verdict(abs(answer - vocab_size) < 0.5, "the perplexity of a language model that has learned nothing",
+                    "perplexity is exp(mean loss); a uniform guess among V words has loss log V")
 
 
 # 05 evaluation, exercise 2
