@@ -2,7 +2,7 @@
 # The GPU check's dry run on a CPU, so that the device call works the first time (docs/colab-and-gpu.md):
 #
 #   python benchmarks/gpu_pack.py              # first: the carried folders
-#   bash benchmarks/gpu_rehearse.sh [lessons|pretrained|all]
+#   bash benchmarks/gpu_rehearse.sh [all|split|lessons|pretrained]     (default: all, the one call; split: the two)
 #
 # 1. A Python 3.12 venv that stands in for the GPU image: its packages at the versions the device tool's KINDS.md
 #    names (torch 2.11.0, numpy 2.5.2, huggingface-hub 1.33.0), the others at versions of the same season (pandas 3,
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 calls="${1:-all}"
-[ "$calls" = all ] && calls="lessons pretrained"
+[ "$calls" = split ] && calls="lessons pretrained"
 python312="${GPU_REHEARSE_PYTHON:-/root/.pyenv/versions/3.12.1/bin/python}"
 command -v "$python312" > /dev/null || python312=python3.12
 home="${GPU_REHEARSE_HOME:-$HOME/.cache/sentiment-gpu-rehearsal}"
