@@ -20,9 +20,9 @@ CALL_ORDER = ("all", "lessons", "pretrained")
 # what each call carries and its time limit: the device tool's call, as docs/colab-and-gpu.md gives it
 EVERYTHING = [".whl/course", ".whl/gensim", ".gpu-data/labeled", ".gpu-data/unlabeled"]
 DEVICE_CALLS = {
-    "all": {"carry": EVERYTHING, "timeout_s": 570},
+    "all": {"carry": EVERYTHING, "timeout_s": 600},
     "lessons": {"carry": [".whl/course", ".gpu-data/labeled"], "timeout_s": 360},
-    "pretrained": {"carry": EVERYTHING, "timeout_s": 420},
+    "pretrained": {"carry": EVERYTHING, "timeout_s": 480},
 }
 
 
