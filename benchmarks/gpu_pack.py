@@ -138,10 +138,13 @@ def size_of(path: Path) -> int:
 
 
 def working_tree_bytes() -> int:
-    """What the device tool sends besides the carried paths: tracked and untracked-not-ignored files."""
+    """What the device tool sends besides the carried paths: tracked and untracked-not-ignored files, and a shared/
+    folder inside the checkout if there is one (it travels, ignored or not)."""
     listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=ROOT, check=True,
                             capture_output=True).stdout.decode().split("\0")
-    return sum(size_of(ROOT / name) for name in listed if name and (ROOT / name).is_file())
+    files = {name for name in listed if name and (ROOT / name).is_file() and not name.startswith("shared/")}
+    shared = size_of(ROOT / "shared") if (ROOT / "shared").is_dir() else 0
+    return sum(size_of(ROOT / name) for name in files) + shared
 
 
 def report_calls(limit_mib: float) -> bool:
