@@ -62,7 +62,9 @@ fi
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/gpu-rehearsal.XXXXXX")"
 git clone -q "$repo" "$scratch/clone"
 git -C "$scratch/clone" checkout -q "$(git rev-parse HEAD)"
-isolate=(unshare --net)
+# a network namespace of its own: no network, and its loopback brought up (the kernels and nbval talk over it, as they
+# do on the GPU machine, which has a loopback but no network)
+isolate=(unshare --net bash -c 'ip link set lo up && exec "$@"' no-network)
 "${isolate[@]}" true 2> /dev/null || { isolate=(); echo "note: no network namespace here; the hub's offline switches only" >&2; }
 
 # --- 3. each call, as the device tool would run it ---
