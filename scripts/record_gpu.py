@@ -121,7 +121,8 @@ def headline_rows(calls: dict[str, dict]) -> str:
         summary = calls.get(call)
         if not summary:
             continue
-        gpu = (summary.get("machine") or {}).get("gpu") or "no GPU"
+        gpu = (summary.get("machine") or {}).get("gpu")
+        where = f"one {gpu}" if gpu else "a machine without a GPU"
         command = f"`bash benchmarks/gpu_check.sh {call}`"
         for step in summary["steps"]:
             if step.get("kind") == "train" and step.get("test_accuracy") is not None:
@@ -131,12 +132,12 @@ def headline_rows(calls: dict[str, dict]) -> str:
                 time = (f"{per_epoch(step['seconds_per_epoch'])} s per epoch, {step['train_seconds']:.0f} s of "
                         f"training" + (f" (word2vec {step['word2vec_seconds']:.0f} s)"
                                        if step.get("word2vec_seconds") is not None else ""))
-                rows.append(f"| `{profile}` profile on one {gpu} | {result} | {time} | {command} |")
+                rows.append(f"| `{profile}` profile on {where} | {result} | {time} | {command} |")
         notebooks = [s for s in summary["steps"] if s.get("kind") == "nbval"]
         if notebooks:
             passed = [s for s in notebooks if s.get("status") == "passed"]
             names = ", ".join(s["name"].removeprefix("nbval ")[:3].rstrip("_") for s in notebooks)
-            rows.append(f"| lessons {names} under nbval on one {gpu} | {len(passed)} of {len(notebooks)} passed | "
+            rows.append(f"| lessons {names} under nbval on {where} | {len(passed)} of {len(notebooks)} passed | "
                         f"{sum(s.get('seconds', 0) for s in notebooks):.0f} s of notebook runs | {command} |")
     return "\n".join(rows) + "\n"
 
