@@ -136,7 +136,7 @@ def headline_rows(calls: dict[str, dict]) -> str:
         notebooks = [s for s in summary["steps"] if s.get("kind") == "nbval"]
         if notebooks:
             passed = [s for s in notebooks if s.get("status") == "passed"]
-            names = ", ".join(s["name"].removeprefix("nbval ")[:3].rstrip("_") for s in notebooks)
+            names = ", ".join(sorted(s["name"].removeprefix("nbval ")[:3].rstrip("_") for s in notebooks))
             rows.append(f"| lessons {names} under nbval on {where} | {len(passed)} of {len(notebooks)} passed | "
                         f"{sum(s.get('seconds', 0) for s in notebooks):.0f} s of notebook runs | {command} |")
     return "\n".join(rows) + "\n"
