@@ -103,3 +103,18 @@ def test_output_shape_and_bad_pooling():
     assert model(ids, lengths).shape == (2,)
     with pytest.raises(ValueError, match="pooling"):
         SentimentLSTM(pooling="attention")
+
+
+def test_word_pairs_halve_the_steps_count_their_parameters_and_keep_padding_invariance():
+    torch.manual_seed(0)
+    model = SentimentLSTM(vocab_size=50, embed_dim=16, hidden_dim=12, num_layers=1, pooling="maxmean",
+                          word_pairs=True).eval()
+    table = parameter_table(model)
+    assert (table.by_formula == table.by_pytorch).all()
+    assert table.set_index("layer").loc["word pairs", "by_pytorch"] == 2 * 16 * 16 + 16
+    ids, lengths = _batch([7, 40, 13])
+    x, paired = model.read_in_pairs(model.embedding(ids), lengths)
+    assert x.shape[1] == 20 and paired.tolist() == [4, 20, 7]  # ceil(length / 2)
+    with torch.no_grad():  # an odd length, alone or padded in a batch: the same logit
+        assert torch.allclose(model(ids[:1, :7], lengths[:1]), model(ids, lengths)[:1], atol=1e-5)
+        assert torch.allclose(model(ids[2:, :13], lengths[2:]), model(ids, lengths)[2:], atol=1e-5)
