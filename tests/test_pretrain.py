@@ -23,10 +23,11 @@ def test_pretraining_reads_train_and_unlabeled_never_validation_or_test():
 
 
 def test_fingerprint_changes_with_any_text_and_with_order():
-    base = pretrain.fingerprint(["one", "two"])
-    assert base == pretrain.fingerprint(["one", "two"])
-    assert len({base, pretrain.fingerprint(["one", "two!"]), pretrain.fingerprint(["two", "one"]),
-                pretrain.fingerprint(["onetwo"])}) == 4
+    from sentiment_helpers.cache import fingerprint
+
+    base = fingerprint(["one", "two"])
+    assert base == fingerprint(["one", "two"])
+    assert len({base, fingerprint(["one", "two!"]), fingerprint(["two", "one"]), fingerprint(["onetwo"])}) == 4
 
 
 def test_cache_is_reused_only_for_the_same_texts_and_settings(tmp_path, capsys):
@@ -207,15 +208,17 @@ def test_language_model_learns_samples_and_fills_the_classifiers_first_layer():
 
 
 def test_language_model_cache_is_rebuilt_for_another_vocabulary(tmp_path, capsys):
-    settings = pretrain.LMSettings(embed_dim=8, hidden_dim=8, epochs=1, batch_size=2, bptt=8)
+    from sentiment_helpers import lm_cache
+
+    settings = lm_cache.LMSettings(embed_dim=8, hidden_dim=8, epochs=1, batch_size=2, bptt=8)
     vocab = Vocab.build([t.split() for t in TEXTS], min_freq=1)
     cache = tmp_path / "lm.pt"
-    first, from_cache = pretrain.cached_language_models(TEXTS, TEXTS[:4], vocab, cache, settings, progress=False)
+    first, from_cache = lm_cache.cached_language_models(TEXTS, TEXTS[:4], vocab, cache, settings, progress=False)
     assert not from_cache and set(first.info) >= {"forward", "backward", "seconds"}
-    again, from_cache = pretrain.cached_language_models(TEXTS, TEXTS[:4], vocab, cache, settings, progress=False)
+    again, from_cache = lm_cache.cached_language_models(TEXTS, TEXTS[:4], vocab, cache, settings, progress=False)
     assert from_cache and torch.equal(again.backward.lstm.weight_hh_l0, first.backward.lstm.weight_hh_l0)
     smaller = Vocab(vocab.itos[:-1])
-    _, from_cache = pretrain.cached_language_models(TEXTS, TEXTS[:4], smaller, cache, settings, progress=False)
+    _, from_cache = lm_cache.cached_language_models(TEXTS, TEXTS[:4], smaller, cache, settings, progress=False)
     assert not from_cache and "another vocabulary" in capsys.readouterr().err
 
 

@@ -1,3 +1,8 @@
+import collections
+import json
+import os
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -219,3 +224,55 @@ def test_the_test_session_never_writes_into_a_learners_artifacts_folder():
     root = Path(__file__).resolve().parent.parent
     assert default_artifacts_dir() == Path(os.environ["SENTIMENT_ARTIFACTS"])
     assert root / "artifacts" not in (default_artifacts_dir(), *default_artifacts_dir().parents)
+
+
+TINY_RUN = {"n_train": 300, "n_test": 100, "progress": False}  # a smoke run on fewer reviews: a second or two
+
+
+def _count_renames(monkeypatch) -> collections.Counter:
+    """Files written atomically (a temporary file renamed into place), by name, from now on."""
+    renamed, rename = collections.Counter(), os.replace
+
+    def counting(source, target, *args, **kwargs):
+        renamed[Path(target).name] += 1
+        return rename(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", counting)
+    return renamed
+
+
+def test_a_run_writes_its_checkpoint_and_json_files_once_each_atomically(tmp_path, monkeypatch):
+    from sentiment_helpers.checkpoint import load_checkpoint
+
+    renamed = _count_renames(monkeypatch)
+    run = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=2, **TINY_RUN)
+    assert renamed == {"sentiment_lstm.pt": 1, "metrics.json": 1, "history.json": 1}
+    metadata = load_checkpoint(run.checkpoint_path).metadata  # written once, with the final metadata
+    assert metadata["metrics"]["test_accuracy"] == run.metrics["test_accuracy"]
+    assert metadata["temperature"] == run.metrics["temperature"] and metadata["best_epoch"] == run.metrics["best_epoch"]
+    assert json.loads((tmp_path / "metrics.json").read_text()) == run.metrics
+    assert len(json.loads((tmp_path / "history.json").read_text())["epochs"]) == 2
+
+
+def test_a_stop_button_after_training_still_saves_the_trained_model(tmp_path, monkeypatch):
+    from sentiment_helpers.checkpoint import load_checkpoint
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "_score", stopped)  # the stop button, pressed while the test reviews are scored
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=1, **TINY_RUN)
+    metadata = load_checkpoint(tmp_path / pipeline.CHECKPOINT_NAME).metadata
+    assert metadata["best_epoch"] == 1 and "metrics" not in metadata and not (tmp_path / "metrics.json").exists()
+
+
+def test_a_stop_button_during_training_saves_the_best_epoch_and_its_report(tmp_path, monkeypatch):
+    def stops_in_epoch_2(profile, vocab):  # the stop button, pressed during the second epoch
+        return ExplodingModel(profile.model, vocab_size=len(vocab), after=300 // 32 + 3, error=KeyboardInterrupt())
+
+    monkeypatch.setattr(pipeline, "build_model", stops_in_epoch_2)
+    renamed = _count_renames(monkeypatch)
+    run = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=3, **TINY_RUN)
+    assert run.metrics["status"] == "interrupted" and run.metrics["best_epoch"] == 1
+    assert renamed == {"sentiment_lstm.pt": 1, "metrics.json": 1, "history.json": 1}
