@@ -1,10 +1,11 @@
+import errno
 import json
 import subprocess
 import sys
 
 import pytest
 
-from sentiment_helpers import data
+from sentiment_helpers import cli, data
 
 
 def run(*args, **kwargs):
@@ -249,13 +250,15 @@ def test_errors_an_instructor_meets_are_one_line(smoke_run, tmp_path):
     (["predict", "--csv", "{folder}", "good"], "is a folder"),
     (["predict", "--file", "{blank}"], "only 2 blank lines"),
     (["predict", "--file", "{empty}", "good"], "not both"),
+    (["predict", "--file", "{broken_csv}"], "not a readable CSV file"),
 ])
 def test_more_input_and_output_errors_are_one_line(smoke_run, tmp_path, capsys, args, expected):
     (tmp_path / "file.txt").write_text("x")
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "blank.txt").write_text("\n  \n")
+    (tmp_path / "broken.csv").write_bytes(b"text\n\xff\xfe not utf-8\n")
     paths = {"file": tmp_path / "file.txt", "empty": tmp_path / "empty.txt", "blank": tmp_path / "blank.txt",
-             "missing": tmp_path / "missing.txt", "folder": tmp_path}
+             "missing": tmp_path / "missing.txt", "folder": tmp_path, "broken_csv": tmp_path / "broken.csv"}
     args = [args[0], "--checkpoint", smoke_run.checkpoint_path] + [a.format(**paths) for a in args[1:]]
     code, _, err = in_process(capsys, *args)
     errors = [line for line in err.splitlines() if line.startswith("error: ")]
@@ -270,6 +273,54 @@ def test_a_real_pickle_is_still_refused_as_code(tmp_path):
     with open(path, "wb") as f:
         pickle.dump({"format": "sentiment-helpers-checkpoint", "weights": eval}, f)
     _one_line_error(run("predict", "--checkpoint", str(path), "good"), "refused to load", "could run code")
+
+
+def one_line_error(code, err, *expected):
+    """The run failed with exit code 1 and said why in one line starting with "error: ", naming ``expected``."""
+    lines = [line for line in err.splitlines() if line.strip() and not line.startswith("No GPU found")]
+    assert code == 1 and len(lines) == 1 and lines[0].startswith("error: "), err
+    for text in expected:
+        assert text in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("setting, expected", [("epochs=three", "epochs=three"),
+                                               ("pretrain=glove", "pretrain must be one of")])
+def test_a_bad_setting_is_one_line(tmp_path, capsys, setting, expected):
+    code, _, err = in_process(capsys, "train", "--profile", "smoke", "--set", setting, "--out", tmp_path)
+    one_line_error(code, err, expected)
+
+
+def test_a_setting_refused_once_training_starts_is_one_line_too(tmp_path, capsys):
+    code, _, err = in_process(capsys, "train", "--profile", "smoke", "--data-dir", data.SAMPLE_DIR, "--set",
+                              "schedule=cosine", "--set", "n_train=100", "--out", tmp_path, "--no-progress")
+    errors = [line for line in err.splitlines() if line.startswith("error: ")]  # after the run's description
+    assert code == 1 and errors == ["error: schedule must be 'constant' or 'onecycle', not 'cosine'"], err
+
+
+def test_io_errors_a_user_causes_are_one_line(tmp_path, capsys, monkeypatch):
+    # a real one: an output folder below a file that is not a folder (the OS refuses: NotADirectoryError)
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("x")
+    one_line_error(*in_process(capsys, "train", "--profile", "smoke", "--out", not_a_folder / "run")[::2],
+                   "Not a directory")
+
+    def disk_full(args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli, "_predict", disk_full)
+    one_line_error(*in_process(capsys, "predict", "--checkpoint", "any.pt", "good")[::2], "No space left on device")
+
+
+@pytest.mark.parametrize("bug", [TypeError("unsupported operand type(s)"), ValueError("a bug, not a user's mistake"),
+                                 KeyError("metrics")])
+def test_a_programming_error_keeps_its_traceback(monkeypatch, bug):
+    def buggy(args):
+        raise bug
+
+    monkeypatch.setattr(cli, "_predict", buggy)
+    with pytest.raises(type(bug)):  # not turned into a one-line "error:": the traceback reaches whoever fixes it
+        cli.main(["predict", "--checkpoint", "any.pt", "good"])
 
 
 def test_version_and_examples_in_every_help(capsys):
