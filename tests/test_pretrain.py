@@ -95,7 +95,7 @@ def marked_data(tmp_path):
 
 def test_tiny_pretrained_run_end_to_end_never_reads_test_text(marked_data, tmp_path, capsys):
     profile = pipeline.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=2, n_unlabeled=300,
-                                                         epochs=1)
+                                                         epochs=1, n_train=300, n_test=100)
     run = pipeline.run_training(profile, marked_data, tmp_path / "run", progress=False)
     pre = run.metrics["pretraining"]
     assert pre["method"] == "word2vec" and not pre["from_cache"]
@@ -242,11 +242,11 @@ def test_gradual_unfreezing_and_discriminative_rates():
 
 def test_tiny_language_model_run_end_to_end(tmp_path):
     profile = pipeline.get_profile("smoke").with_changes(
-        pretrain="lm", pretrain_epochs=1, n_unlabeled=200, n_train=400, n_val=100, n_test=100, epochs=2,
+        pretrain="lm", pretrain_epochs=1, n_unlabeled=50, n_train=100, n_val=50, n_test=50, epochs=2,
         lr_decay=2.6, gradual_unfreezing=True)
     run = pipeline.run_training(profile, data.SAMPLE_DIR, tmp_path / "run", progress=False)
     pre = run.metrics["pretraining"]
-    assert pre["method"] == "lm" and pre["unlabeled_reviews"] == 200 and pre["test_reviews"] == 0
+    assert pre["method"] == "lm" and pre["unlabeled_reviews"] == 50 and pre["test_reviews"] == 0
     assert set(pre["validation_perplexity"]) == {"forward", "backward"}
     assert run.metrics["epochs_run"] == 2 and 0.0 <= run.metrics["test_accuracy"] <= 1.0
 
@@ -301,7 +301,7 @@ def test_a_checkpoint_trained_on_a_by_movie_split_is_scored_on_that_split(tmp_pa
     from sentiment_helpers.checkpoint import load_checkpoint
 
     folder = _with_review_ids(tmp_path / "imdb")
-    profile = pipeline.get_profile("smoke").with_changes(epochs=1)
+    profile = pipeline.get_profile("smoke").with_changes(epochs=1, n_train=300, n_test=100)
     run = pipeline.run_training(profile, folder, tmp_path / "run", validation="by-movie", progress=False)
     assert run.metrics["validation_split"] == "by-movie"
     validation = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "validation", folder)

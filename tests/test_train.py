@@ -125,9 +125,12 @@ def test_out_of_memory_gives_advice(small_data):
                   device=torch.device("cpu"), progress=False)
 
 
+TINY_RUN = {"n_train": 300, "n_test": 100, "progress": False}  # a smoke run on fewer reviews: a second or two
+
+
 def test_same_seed_same_metrics_on_cpu(tmp_path):
-    first = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path / "a", seed=3, epochs=1, progress=False)
-    second = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path / "b", seed=3, epochs=1, progress=False)
+    first = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path / "a", seed=3, epochs=1, **TINY_RUN)
+    second = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path / "b", seed=3, epochs=1, **TINY_RUN)
     assert first.metrics["test_metrics"] == second.metrics["test_metrics"]
     assert first.fit.history.steps == second.fit.history.steps
 
@@ -152,7 +155,7 @@ def test_default_profile_follows_environment(monkeypatch):
 
 
 def test_settings_can_be_overridden_per_run(tmp_path):
-    run = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=1, max_len=32, max_vocab=300, progress=False)
+    run = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=1, max_len=32, max_vocab=300, **TINY_RUN)
     assert run.metrics["profile_settings"]["max_len"] == 32
     from sentiment_helpers.checkpoint import load_checkpoint
     bundle = load_checkpoint(run.checkpoint_path)
@@ -224,9 +227,6 @@ def test_the_test_session_never_writes_into_a_learners_artifacts_folder():
     root = Path(__file__).resolve().parent.parent
     assert default_artifacts_dir() == Path(os.environ["SENTIMENT_ARTIFACTS"])
     assert root / "artifacts" not in (default_artifacts_dir(), *default_artifacts_dir().parents)
-
-
-TINY_RUN = {"n_train": 300, "n_test": 100, "progress": False}  # a smoke run on fewer reviews: a second or two
 
 
 def _count_renames(monkeypatch) -> collections.Counter:
