@@ -3,6 +3,8 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -10,7 +12,8 @@ os.environ.setdefault("SENTIMENT_PROFILE", "smoke")  # notebooks under nbval: th
 # nbval reads a cell's kernel messages only after the cell ends, and ZeroMQ drops what overflows its queues: a long
 # cell whose progress bars redraw ten times a second (tqdm's default) loses its final "idle" message, and nbval fails
 # with "Timeout of 5 seconds exceeded waiting for output" (lesson 07's training cell on the full data did). The kernel
-# inherits this: a redraw at most every 5 s. tests/test_nbval_messages.py shows the failure and the fix.
+# inherits this: a redraw at most every 5 s (tests/test_progress_interval.py checks it; scripts/nbval_message_loss.py
+# reproduces the failure).
 os.environ.setdefault("TQDM_MININTERVAL", "5")
 # The notebooks under test train and save models: into a folder of their own, never into artifacts/, where a
 # learner's trained (or handed-out) model lives. Each test session starts with no model at all.
@@ -23,6 +26,16 @@ def pytest_collectstart(collector):
     if getattr(collector, "skip_compare", None) is not None:
         collector.skip_compare += ("stderr", "text/html", "application/javascript",
                                    "application/vnd.jupyter.widget-view+json", "image/png")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
+def pytest_collection_modifyitems(items):
+    # markers CI selects by (.ci/run): the notebooks' cells, and the facts that hold only for the full data
+    for item in items:
+        if item.nodeid.split("::")[0].endswith(".ipynb"):
+            item.add_marker(pytest.mark.notebook)
+        if "full_imdb" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.full_data)
 
 
 def pytest_unconfigure(config):

@@ -9,6 +9,7 @@ from functools import partial
 import torch
 from torch.utils.data import DataLoader, Sampler
 
+from .errors import SettingsError
 from .text import tokenize
 from .vocab import PAD_ID, UNK_ID, Vocab
 
@@ -22,7 +23,7 @@ def truncate(ids: list[int], max_len: int, truncation: str = "head") -> list[int
     if truncation == "head+tail":  # reviews often end with the verdict
         head = max_len // 2
         return ids[:head] + ids[len(ids) - (max_len - head):]
-    raise ValueError(f"truncation must be 'head' or 'head+tail', not {truncation!r}")
+    raise SettingsError(f"truncation must be 'head' or 'head+tail', not {truncation!r}")
 
 
 @dataclass

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
+from .errors import DataError
 from .evaluate import sigmoid
 
 
@@ -63,7 +64,7 @@ def fit_temperature(logits, labels) -> TemperatureFit:
     One parameter, a convex problem in 1/T: a bounded scalar search over log T finds it."""
     logits, labels = np.asarray(logits, dtype=float), np.asarray(labels, dtype=float)
     if len(logits) == 0 or len(set(labels.tolist())) < 2:
-        raise ValueError("fitting a temperature needs reviews of both classes")
+        raise DataError("fitting a temperature needs reviews of both classes")
     search = minimize_scalar(lambda log_t: log_loss(labels, logits, float(np.exp(log_t))), bounds=(-4.0, 4.0),
                              method="bounded", options={"xatol": 1e-6})
     temperature = float(np.exp(search.x))

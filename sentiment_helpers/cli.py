@@ -1,6 +1,8 @@
 """Command line: ``python -m sentiment_helpers train|evaluate|predict|download ...``.
 
-Every error is one line on stderr and a non-zero exit, never a traceback.
+The course's own errors (``errors.CourseError``: bad data, a bad checkpoint, a bad setting, no input) and the I/O
+errors a user causes (a missing file, no permission, a full disk) are one line on stderr and exit code 1. Anything
+else is a bug, and keeps its traceback for whoever fixes it.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from collections import deque
 from . import __version__
 from .archive import ARCHIVE_URL
 from .data import VALIDATION_SPLITS
-from .errors import CourseError
+from .errors import CourseError, SettingsError, UsageError
 from .profiles import PROFILES, default_profile_name
 
 PROG = "python -m sentiment_helpers"
@@ -122,7 +124,10 @@ def _train(args: argparse.Namespace) -> int:
     from .pipeline import run_training
     from .profiles import apply_settings, get_profile
 
-    profile = apply_settings(get_profile(args.profile), args.set)
+    try:
+        profile = apply_settings(get_profile(args.profile), args.set)
+    except ValueError as error:  # a --set the profile refuses: the user's mistake, said in one line
+        raise SettingsError(str(error)) from None
     result = run_training(profile, args.data_dir, args.out, args.seed, args.epochs, args.device,
                           progress=not args.no_progress, max_len=args.max_len, max_vocab=args.max_vocab,
                           min_freq=args.min_freq, split_seed=args.split_seed, validation=args.validation)
@@ -161,7 +166,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
 
     from . import checkpoint, pipeline, plots
-    from .files import output_folder
+    from .files import output_folder, write_json
 
     out = output_folder(args.out) if args.out else None  # a bad --out fails before the slow part
     bundle = checkpoint.load_checkpoint(args.checkpoint)
@@ -181,7 +186,7 @@ def _evaluate(args: argparse.Namespace) -> int:
                   "trained": {key: meta.get(key)
                               for key in ("profile", "data_source", "best_epoch", "val_accuracy", "seed")},
                   "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-        (out / "metrics.json").write_text(json.dumps(report, indent=2))
+        write_json(out / "metrics.json", report, indent=2)
         for name, figure in (("confusion_matrix.png", plots.confusion_matrix(scored.evaluation.confusion)),
                              ("roc_curve.png",
                               plots.roc_curve(scored.evaluation.y_true, scored.evaluation.p_positive))):
@@ -196,15 +201,15 @@ def _reviews(args: argparse.Namespace):
     from . import review_files
 
     if args.file and args.texts:
-        raise ValueError("give reviews either as arguments (or '-') or with --file, not both")
+        raise UsageError("give reviews either as arguments (or '-') or with --file, not both")
     if args.file:
         return review_files.read_file(args.file), args.file
     if args.texts == ["-"]:
         return review_files.read_lines(sys.stdin), "standard input"
     if "-" in args.texts:
-        raise ValueError("'-' (standard input) must be the only TEXT")
+        raise UsageError("'-' (standard input) must be the only TEXT")
     if not args.texts:
-        raise ValueError("no reviews: give them as arguments, '-' for standard input, or --file PATH")
+        raise UsageError("no reviews: give them as arguments, '-' for standard input, or --file PATH")
     return (review_files.Review(i, text) for i, text in enumerate(args.texts)), "the arguments"
 
 
@@ -252,7 +257,7 @@ def _predict(args: argparse.Namespace) -> int:
             count += 1
             bar.update()
         if count == 0:  # raised inside the `with`, so no empty CSV file is left behind
-            raise ValueError(f"no reviews in {source}" + (f" (only {len(skipped)} blank lines)" if skipped else ""))
+            raise UsageError(f"no reviews in {source}" + (f" (only {len(skipped)} blank lines)" if skipped else ""))
     if csv_out:
         print(f"wrote {count:,} predictions to {args.csv}", file=sys.stderr)
     if skipped:
@@ -275,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"train": _train, "evaluate": _evaluate, "predict": _predict, "download": _download}
     try:
         return commands[args.command](args)
-    except (CourseError, ValueError, TypeError, OSError) as error:
+    except (CourseError, OSError) as error:  # not ValueError or TypeError: those are bugs, and keep their traceback
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

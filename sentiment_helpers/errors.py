@@ -19,3 +19,11 @@ class TrainingError(CourseError, RuntimeError):
 
 class OutputError(CourseError, ValueError):
     """An output path cannot be written as asked (a file where a folder is wanted, or the reverse)."""
+
+
+class SettingsError(CourseError, ValueError):
+    """A setting, or a combination of settings, that the course cannot run (``--set``, a changed profile)."""
+
+
+class UsageError(CourseError, ValueError):
+    """A command got no usable input, or options that exclude each other."""

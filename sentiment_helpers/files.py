@@ -1,12 +1,13 @@
 """Where results are written: output folders, and files that appear whole or not at all.
 
-A checkpoint, a downloaded archive and a CSV of predictions are all written to a temporary file beside the
-target and renamed at the end, so an interrupted run never leaves a half-written file under the real name
-(and an older file of that name stays whole until the new one is complete).
+A checkpoint, its metrics.json and history.json, a downloaded archive and a CSV of predictions are all written to a
+temporary file beside the target and renamed at the end, so an interrupted run never leaves a half-written file under
+the real name (and an older file of that name stays whole until the new one is complete).
 """
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -39,3 +40,11 @@ def atomic_file(path: str | Path, mode: str = "wb", **open_args) -> Iterator[IO]
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_json(path: str | Path, value, indent: int | None = None) -> Path:
+    """``value`` as a JSON file at ``path``, written atomically (``atomic_file``)."""
+    path = Path(path)
+    with atomic_file(path, "w", encoding="utf-8") as f:
+        json.dump(value, f, indent=indent)
+    return path

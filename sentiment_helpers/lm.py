@@ -19,6 +19,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from .errors import SettingsError
 from .model import SentimentLSTM
 from .text import tokenize
 from .vocab import Vocab
@@ -144,7 +145,8 @@ def init_classifier(classifier: SentimentLSTM, forward_lm: LSTMLanguageModel,
     """Copy the LMs into the classifier: the forward LM's embedding and LSTM into the first layer's forward
     direction, the backward LM's LSTM into its backward direction (the embedding is shared: the forward LM's)."""
     if classifier.config.embed_projection:
-        raise ValueError("a language model's LSTM reads the embedding itself: use no embed_projection with pretrain=lm")
+        raise SettingsError("a language model's LSTM reads the embedding itself: use no embed_projection with "
+                            "pretrain=lm")
     first = classifier.lstm[0]
     with torch.no_grad():
         classifier.embedding.weight.copy_(forward_lm.embedding.weight)

@@ -17,6 +17,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from .errors import SettingsError
 from .vocab import PAD_ID
 
 
@@ -91,7 +92,7 @@ class SentimentLSTM(nn.Module):
         if overrides:
             config = ModelConfig(**{**config.to_dict(), **overrides})
         if config.pooling not in ("last", "maxmean"):
-            raise ValueError(f"pooling must be 'last' or 'maxmean', not {config.pooling!r}")
+            raise SettingsError(f"pooling must be 'last' or 'maxmean', not {config.pooling!r}")
         self.config = config
         c = config
         self.embedding = nn.Embedding(c.vocab_size, c.embed_dim, padding_idx=PAD_ID)

@@ -1,9 +1,14 @@
-"""The whole job in one place, for the command line and for notebooks that need a model:
-load -> vocabulary -> encode -> train -> evaluate on test -> save checkpoint and metrics."""
+"""A whole training run, for the command line and for notebooks that need a model:
+prepare the data and model -> pretrain (if the profile says so) -> train -> calibrate on validation -> evaluate on
+test -> save the checkpoint, metrics.json and history.json, each once and atomically.
+
+The steps have modules of their own: ``prepare`` (data, vocabulary, model), ``pretrain_run`` (the pretraining step),
+``held_out`` (scoring and calibrating a checkpoint on its run's own reviews), ``cache`` (where pretraining is kept).
+Their public names stay importable from here, as the lessons use them (``pipeline.prepare_data``, ...).
+"""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import platform
 import sys
@@ -13,164 +18,39 @@ from pathlib import Path
 
 import torch
 
-from . import batching, calibration, checkpoint, colab, data, evaluate, finetune, lm, pretrain, train
+from . import batching, calibration, checkpoint, colab, data, evaluate, finetune, train
+from .cache import pretrained_cache_path
 from .device import pick_device
-from .files import output_folder
+from .files import output_folder, write_json
+from .held_out import (
+    EVAL_BATCH_SIZE,
+    RUN_SPLIT_SIZES,
+    CheckpointEvaluation,
+    calibrate_checkpoint,
+    evaluate_checkpoint,
+    held_out_split,
+    temperature_metadata,
+)
 from .model import SentimentLSTM
+from .prepare import PreparedData, build_model, describe_run, prepare_data, profile_splits
+from .pretrain_run import (
+    language_models_for,
+    pretrain_embedding,
+    pretrain_language_models,
+    pretrain_model,
+    word_vectors_for,
+)
 from .profiles import Profile, get_profile
-from .text import tokenize
-from .vocab import Vocab
+
+__all__ = [  # the names lessons, benchmarks and the command line use as pipeline.<name>
+    "CHECKPOINT_NAME", "EVAL_BATCH_SIZE", "RUN_SPLIT_SIZES", "CheckpointEvaluation", "PreparedData", "RunResult",
+    "build_model", "calibrate_checkpoint", "checkpoint_saver", "data", "default_checkpoint_path", "describe_run",
+    "ensure_checkpoint", "evaluate", "evaluate_checkpoint", "get_profile", "held_out_split", "language_models_for",
+    "library_versions", "prepare_data", "pretrain_embedding", "pretrain_language_models", "pretrain_model",
+    "pretrained_cache_path", "profile_splits", "run_metadata", "run_training", "word_vectors_for",
+]
 
 CHECKPOINT_NAME = "sentiment_lstm.pt"
-EVAL_BATCH_SIZE = 256
-
-
-@dataclass
-class PreparedData:
-    dataset: object  # datasets.DatasetDict after the profile's subsampling
-    source: str
-    vocab: Vocab
-    train: batching.EncodedReviews
-    validation: batching.EncodedReviews
-    test: batching.EncodedReviews
-    split_seed: int = 42  # the seed of the validation split and the profile's subsets
-    unlabeled_test_copies: int = 0  # unlabeled reviews left out because a test review has the very same text
-    validation_split: str = "random"  # or "by-movie" (data.by_movie_validation)
-
-
-def profile_splits(full, profile: Profile, seed: int = 42):
-    """The profile's balanced, seeded subsets of train, validation and test (every model and baseline uses these)."""
-    import datasets
-
-    sizes = {"train": profile.n_train, "validation": profile.n_val, "test": profile.n_test}
-    return datasets.DatasetDict({split: data.subsample(full[split], n, seed) for split, n in sizes.items()})
-
-
-def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int = 42,
-                 validation: str = "random") -> PreparedData:
-    """Load IMDB, cut it to the profile's size, build the vocabulary on train (or train + unlabeled, as the profile
-    says; never validation or test), encode every split once.
-
-    A profile that pretrains also gets the unlabeled reviews, as ``dataset["unsupervised"]``."""
-    with_unlabeled, dropped = profile.pretrain != "none", 0
-    full = data.load_imdb(data_dir, seed=seed, unsupervised=with_unlabeled, validation=validation)
-    dataset = profile_splits(full, profile, seed)
-    if with_unlabeled:
-        # IMDB holds word-for-word copies: a few hundred unlabeled reviews are also test reviews. They are left out.
-        # (The labeled training split keeps its 123 copies of test reviews, as the standard benchmark does; pretraining
-        # reads them as training reviews, which the classifier learns from anyway.)
-        test_texts = set(data.column(full["test"], "text"))
-        unlabeled = full["unsupervised"]
-        unlabeled = unlabeled.select([i for i, text in enumerate(data.column(unlabeled, "text"))
-                                      if text not in test_texts])
-        dropped = len(full["unsupervised"]) - len(unlabeled)
-        if profile.n_unlabeled is not None and profile.n_unlabeled < len(unlabeled):
-            unlabeled = unlabeled.shuffle(seed=seed).select(range(profile.n_unlabeled))
-        dataset["unsupervised"] = unlabeled
-    train_tokens = [tokenize(text) for text in data.column(dataset["train"], "text")]
-    vocab_tokens = train_tokens
-    if profile.vocab_source == "train+unlabeled":  # never validation or test
-        vocab_tokens = train_tokens + [tokenize(text) for text in data.column(dataset["unsupervised"], "text")]
-    vocab = Vocab.build(vocab_tokens, profile.max_vocab, profile.min_freq)
-    encode = lambda split: batching.encode_texts(data.column(dataset[split], "text"),
-                                                 data.column(dataset[split], "label"),
-                                                 vocab, profile.max_len, profile.truncation,
-                                                 tokens=train_tokens if split == "train" else None)
-    return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"), seed,
-                        dropped, validation)
-
-
-def build_model(profile: Profile, vocab: Vocab) -> SentimentLSTM:
-    return SentimentLSTM(profile.model, vocab_size=len(vocab))
-
-
-def describe_run(profile: Profile, prepared: PreparedData) -> str:
-    unlabeled = (f" + {len(prepared.dataset['unsupervised']):,} unlabeled for pretraining"
-                 if "unsupervised" in prepared.dataset else "")
-    return (f"profile '{profile.name}' ({profile.description}) | data: {prepared.source} | "
-            f"{len(prepared.train):,} train / {len(prepared.validation):,} validation / {len(prepared.test):,} test "
-            f"reviews{unlabeled}")
-
-
-def pretrained_cache_path(profile: Profile) -> Path:
-    """Where the profile's pretraining is cached, under the artifacts folder: one file per method and size."""
-    m = profile.model
-    word2vec = f"word2vec-{'sg-' if profile.pretrain_skip_gram else ''}{m.embed_dim}d.pt"
-    name = word2vec if profile.pretrain == "word2vec" else f"lm-{m.embed_dim}x{m.hidden_dim}.pt"
-    return checkpoint.default_artifacts_dir() / "pretrained" / name
-
-
-def pretrain_model(model: SentimentLSTM, profile: Profile, prepared: PreparedData, progress: bool = True,
-                   cache: str | Path | None = None) -> dict:
-    """Start ``model`` from the profile's pretraining (built now or read from the cache); what was done, for
-    metrics.json."""
-    # Profile itself rejects any other method
-    if profile.pretrain == "word2vec":
-        return pretrain_embedding(model, profile, prepared, progress=progress, cache=cache)
-    return pretrain_language_models(model, profile, prepared, progress=progress, cache=cache)
-
-
-def _pretraining_record(method: str, prepared: PreparedData, cache: Path, from_cache: bool, build_seconds: float,
-                        start: float, **details) -> dict:
-    return {"method": method, "from_cache": from_cache, "cache": str(cache), "build_seconds": build_seconds,
-            "seconds": time.perf_counter() - start, "train_reviews": len(prepared.dataset["train"]),
-            "unlabeled_reviews": len(prepared.dataset["unsupervised"]), "test_reviews": 0,
-            "unlabeled_test_copies_left_out": prepared.unlabeled_test_copies, **details}
-
-
-def language_models_for(profile: Profile, prepared: PreparedData, progress: bool = True,
-                        cache: str | Path | None = None) -> tuple[pretrain.LanguageModels, bool]:
-    """The profile's forward and backward language models on the training + unlabeled reviews (built, or from the
-    cache that ``run_training`` uses too); validation reviews measure their perplexity."""
-    settings = pretrain.LMSettings(embed_dim=profile.model.embed_dim, hidden_dim=profile.model.hidden_dim,
-                                   epochs=profile.pretrain_epochs, max_seconds=profile.pretrain_max_seconds)
-    return pretrain.cached_language_models(
-        pretrain.pretraining_texts(prepared.dataset), prepared.dataset["validation"]["text"], prepared.vocab,
-        Path(cache) if cache else pretrained_cache_path(profile), settings, progress)
-
-
-def pretrain_language_models(model: SentimentLSTM, profile: Profile, prepared: PreparedData, progress: bool = True,
-                             cache: str | Path | None = None) -> dict:
-    """Start ``model``'s embedding and first BiLSTM layer from a forward and a backward language model trained on the
-    training + unlabeled reviews (cached); their perplexity is measured on the validation reviews."""
-    start = time.perf_counter()
-    models, from_cache = language_models_for(profile, prepared, progress, cache)
-    cache = Path(cache) if cache else pretrained_cache_path(profile)
-    lm.init_classifier(model, models.forward, models.backward)
-    model.embedding.weight.requires_grad_(not profile.freeze_embedding)
-    perplexity = {d: models.info[d][-1]["val_perplexity"] for d in ("forward", "backward")}
-    return _pretraining_record("lm", prepared, cache, from_cache, models.info["seconds"], start,
-                               settings=models.built_for["settings"], validation_perplexity=perplexity,
-                               lm_epochs={d: models.info[d] for d in ("forward", "backward")},
-                               frozen=profile.freeze_embedding)
-
-
-def word_vectors_for(profile: Profile, prepared: PreparedData, progress: bool = True,
-                     cache: str | Path | None = None) -> tuple[pretrain.WordVectors, bool]:
-    """The profile's word2vec vectors of the training + unlabeled reviews (built, or from the cache that
-    ``run_training`` uses too)."""
-    # word2vec's own seed stays fixed: classifiers trained with other seeds share one cache
-    settings = pretrain.Word2VecSettings(dim=profile.model.embed_dim, epochs=profile.pretrain_epochs,
-                                         skip_gram=profile.pretrain_skip_gram)
-    return pretrain.cached_word2vec(pretrain.pretraining_texts(prepared.dataset),
-                                    Path(cache) if cache else pretrained_cache_path(profile), settings, progress)
-
-
-def pretrain_embedding(model: SentimentLSTM, profile: Profile, prepared: PreparedData, progress: bool = True,
-                       cache: str | Path | None = None) -> dict:
-    """Start ``model``'s embedding from word2vec vectors of the training + unlabeled reviews (cached), and freeze it
-    if the profile says so. Returns what was done, for metrics.json."""
-    start = time.perf_counter()
-    cache = Path(cache) if cache else pretrained_cache_path(profile)
-    vectors, from_cache = word_vectors_for(profile, prepared, progress, cache)
-    matrix, coverage = pretrain.embedding_matrix(vectors, prepared.vocab)
-    with torch.no_grad():
-        model.embedding.weight.copy_(matrix)
-    model.embedding.weight.requires_grad_(not profile.freeze_embedding)
-    return _pretraining_record("word2vec", prepared, cache, from_cache, vectors.info["seconds"], start,
-                               settings=vectors.built_for["settings"], tokens=vectors.info["tokens"],
-                               words_with_vectors=vectors.info["words"], vocab_coverage=coverage,
-                               frozen=profile.freeze_embedding)
 
 
 def library_versions() -> dict:
@@ -178,19 +58,29 @@ def library_versions() -> dict:
     return {"python": platform.python_version(), "torch": str(torch.__version__), "datasets": str(datasets.__version__)}
 
 
+def run_metadata(profile: Profile, prepared: PreparedData, seed: int, device: torch.device,
+                 pretraining: dict | None = None) -> dict:
+    """What a checkpoint records about the run that made it: enough to draw its held-out reviews again."""
+    return {"profile": profile.name, "profile_settings": profile.to_dict(), "data_source": prepared.source,
+            "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
+            "seed": seed, "split_seed": prepared.split_seed, "validation_split": prepared.validation_split,
+            "device": device.type, "versions": library_versions(), "pretraining": pretraining}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
 def checkpoint_saver(path: Path, profile: Profile, prepared: PreparedData, seed: int, device: torch.device,
                      pretraining: dict | None = None):
-    """A ``fit(on_best=...)`` callback that saves the best model so far, with what it was trained on."""
-    metadata = {"profile": profile.name, "profile_settings": profile.to_dict(), "data_source": prepared.source,
-                "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
-                "seed": seed, "split_seed": prepared.split_seed, "validation_split": prepared.validation_split,
-                "device": device.type, "versions": library_versions(),
-                "pretraining": pretraining}
+    """A ``fit(on_best=...)`` callback that saves the best model so far, with what it was trained on: a training loop
+    written out by hand (lesson 04) keeps its best model on disk even if the kernel dies."""
+    metadata = run_metadata(profile, prepared, seed, device, pretraining)
 
     def save_best(model: SentimentLSTM, record: dict) -> None:
         checkpoint.save_checkpoint(path, model, prepared.vocab, profile.max_len, profile.truncation,
                                    {**metadata, "best_epoch": record["epoch"], "val_accuracy": record["val_accuracy"],
-                                    "saved": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
+                                    "saved": _now()})
     return save_best
 
 
@@ -225,84 +115,64 @@ def ensure_checkpoint(path: str | Path | None = None, data_dir: str | Path | Non
     return run_training("smoke", data_dir, fallback, progress=False).checkpoint_path
 
 
-RUN_SPLIT_SIZES = {"test": "n_test", "validation": "n_val", "train": "n_train"}
-
-
-def held_out_split(bundle: checkpoint.Checkpoint, split: str = "test", data_dir: str | Path | None = None):
-    """The reviews of ``split`` as a checkpoint's run used them: same data, same profile subset, same seed.
-
-    ``test`` is where its final report was measured; ``validation`` is where its epoch was chosen; ``train`` is what
-    it learned from (a baseline fitted on it is compared on equal terms)."""
-    if split not in RUN_SPLIT_SIZES:
-        raise ValueError(f"split must be one of {', '.join(RUN_SPLIT_SIZES)}, not {split!r}")
-    meta = bundle.metadata
-    split_seed = meta.get("split_seed", meta.get("seed", 42))
-    # test does not depend on how validation was drawn: it can be scored on a copy without review ids too
-    validation = meta.get("validation_split", "random") if split != "test" else "random"
-    full = data.load_imdb(data_dir, seed=split_seed, validation=validation)
-    if meta.get("data_source") and meta["data_source"] != full.source:
-        print(f"Note: the model was trained on {meta['data_source']}; evaluating on {full.source}.", file=sys.stderr)
-    size = meta.get("profile_settings", {}).get(RUN_SPLIT_SIZES[split])
-    held_out = data.subsample(full[split], size, split_seed)
-    held_out.source = full.source
-    return held_out
-
-
-@dataclass
-class CheckpointEvaluation:
-    reviews: object  # datasets.Dataset: the scored reviews of the split, in order
-    encoded: batching.EncodedReviews
-    evaluation: evaluate.Evaluation
-    split: str = "test"
-
-    @property
-    def test(self):
-        """The scored reviews, under the name the lessons use for the test split."""
-        if self.split != "test":
-            raise AttributeError(f"these are {self.split} reviews: use .reviews")
-        return self.reviews
-
-
-def evaluate_checkpoint(bundle: checkpoint.Checkpoint, device: torch.device | None = None,
-                        data_dir: str | Path | None = None, progress: bool = True,
-                        split: str = "test") -> CheckpointEvaluation:
-    """Score a loaded checkpoint on the held-out reviews its run was meant for (test by default), encoded as it
-    reads them."""
-    reviews = held_out_split(bundle, split, data_dir)
-    encoded = batching.encode_texts(data.column(reviews, "text"), data.column(reviews, "label"), bundle.vocab,
-                                    bundle.max_len, bundle.truncation)
-    result = evaluate.evaluate(bundle.model, batching.make_loader(encoded, EVAL_BATCH_SIZE), device or pick_device(),
-                               progress=progress, desc=split)
-    return CheckpointEvaluation(reviews, encoded, result, split)
-
-
-def calibrate_checkpoint(path: str | Path, data_dir: str | Path | None = None) -> float:
-    """Fit the checkpoint's temperature on its validation reviews and store it in the checkpoint, so that the
-    predictor, the demo and the command line give calibrated probabilities from then on. Returns T.
-
-    A checkpoint that already carries one (``train`` stores it) keeps it."""
-    bundle = checkpoint.load_checkpoint(path)
-    if "temperature" in bundle.metadata:
-        return float(bundle.metadata["temperature"])
-    validation = evaluate_checkpoint(bundle, data_dir=data_dir, progress=False, split="validation").evaluation
-    fit = calibration.fit_temperature(validation.logits, validation.y_true)
-    checkpoint.save_checkpoint(path, bundle.model, bundle.vocab, bundle.max_len, bundle.truncation,
-                               {**bundle.metadata, **_temperature_metadata(fit, len(validation.y_true))})
-    return fit.temperature
-
-
-def _temperature_metadata(fit: calibration.TemperatureFit, n_validation: int) -> dict:
-    return {"temperature": fit.temperature,
-            "calibration": {"fitted_on": "validation", "n": n_validation, "log_loss_before": fit.log_loss_before,
-                            "log_loss_after": fit.log_loss_after}}
-
-
 @dataclass
 class RunResult:
     checkpoint_path: Path
     metrics: dict
     fit: train.TrainResult
     evaluation: evaluate.Evaluation
+
+
+def _loader(profile: Profile, seed: int):
+    """Batches for training (shuffled, the profile's size) and for evaluation (bigger: no gradients are kept)."""
+    return lambda encoded, shuffle: batching.make_loader(encoded, profile.batch_size if shuffle else EVAL_BATCH_SIZE,
+                                                         shuffle=shuffle, seed=seed)
+
+
+def _fit(model: SentimentLSTM, profile: Profile, prepared: PreparedData, device: torch.device, seed: int,
+         progress: bool) -> train.TrainResult:
+    """``train.fit`` with the profile's recipe; it keeps the best validated weights in memory and puts them back into
+    ``model`` at the end (also on a stop button), so the run saves its checkpoint once, afterwards."""
+    groups = finetune.discriminative_groups(model, profile.lr, profile.lr_decay) if profile.lr_decay != 1.0 else None
+    unfreeze = (finetune.gradual_unfreezing(model, (model.embedding,) if profile.freeze_embedding else ())
+                if profile.gradual_unfreezing else None)
+    loader = _loader(profile, seed)
+    result = train.fit(model, loader(prepared.train, True), loader(prepared.validation, False), epochs=profile.epochs,
+                       lr=profile.lr, weight_decay=profile.weight_decay, schedule=profile.schedule, clip=profile.clip,
+                       device=device, max_seconds=profile.max_train_seconds, patience=profile.patience,
+                       progress=progress, param_groups=groups, on_epoch_start=unfreeze)
+    if result.best_state is None:
+        raise train.TrainingError(result.message or "training produced no validated model")
+    return result
+
+
+def _score(model: SentimentLSTM, profile: Profile, prepared: PreparedData, device: torch.device, seed: int,
+           progress: bool) -> tuple[evaluate.Evaluation, calibration.TemperatureFit, int]:
+    """The best weights on test, and their temperature fitted on validation (never test)."""
+    loader = _loader(profile, seed)
+    test = evaluate.evaluate(model, loader(prepared.test, False), device, progress=progress, desc="test")
+    validation = evaluate.evaluate(model, loader(prepared.validation, False), device, progress=False)
+    return test, calibration.fit_temperature(validation.logits, validation.y_true), len(validation.y_true)
+
+
+def _run_metrics(profile: Profile, prepared: PreparedData, result: train.TrainResult, test: evaluate.Evaluation,
+                 fitted: calibration.TemperatureFit, metadata: dict, start: float) -> dict:
+    calibrated = calibration.scale(test.logits, fitted.temperature)
+    return {
+        "test_accuracy": test.metrics["accuracy"], "val_accuracy": result.best_val_accuracy,
+        "test_metrics": test.metrics, "profile": profile.name, "data_source": prepared.source,
+        "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
+        "epochs": profile.epochs, "epochs_run": len(result.history.epochs), "best_epoch": result.best_epoch,
+        "status": result.status, "train_seconds": result.seconds, "seconds": time.perf_counter() - start,
+        "pretraining": metadata["pretraining"],
+        "seconds_per_epoch": [e["seconds"] for e in result.history.epochs], "seed": metadata["seed"],
+        "split_seed": prepared.split_seed, "validation_split": prepared.validation_split,
+        "temperature": fitted.temperature,
+        "test_ece": {"raw": calibration.expected_calibration_error(test.y_true, test.p_positive),
+                     "calibrated": calibration.expected_calibration_error(test.y_true, calibrated)},
+        "device": metadata["device"], "versions": metadata["versions"], "profile_settings": profile.to_dict(),
+        "date": _now(),
+    }
 
 
 def run_training(profile_name: str | Profile | None = None, data_dir: str | Path | None = None,
@@ -318,10 +188,8 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
     ``changes`` override profile settings, e.g. ``max_len=400`` or ``max_vocab=25_000``."""
     profile = profile_name if isinstance(profile_name, Profile) else get_profile(profile_name)
     changes = {k: v for k, v in {"epochs": epochs, **changes}.items() if v is not None}
-    if changes:
-        profile = profile.with_changes(**changes)
-    out = output_folder(out or checkpoint.default_artifacts_dir())
-    start = time.perf_counter()
+    profile = profile.with_changes(**changes) if changes else profile
+    out, start = output_folder(out or checkpoint.default_artifacts_dir()), time.perf_counter()
     train.set_seed(seed)
     prepared = prepare_data(profile, data_dir, seed if split_seed is None else split_seed, validation)
     print(describe_run(profile, prepared), file=sys.stderr)
@@ -329,43 +197,19 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
     model = build_model(profile, prepared.vocab)
     pretraining = (pretrain_model(model, profile, prepared, progress, pretrain_cache) if profile.pretrain != "none"
                    else None)
-    groups = finetune.discriminative_groups(model, profile.lr, profile.lr_decay) if profile.lr_decay != 1.0 else None
-    unfreeze = (finetune.gradual_unfreezing(model, (model.embedding,) if profile.freeze_embedding else ())
-                if profile.gradual_unfreezing else None)
+    result = _fit(model, profile, prepared, torch_device, seed, progress)
+    metadata = {**run_metadata(profile, prepared, seed, torch_device, pretraining), "best_epoch": result.best_epoch,
+                "val_accuracy": result.best_val_accuracy}
     path = out / CHECKPOINT_NAME
-    save_best = checkpoint_saver(path, profile, prepared, seed, torch_device, pretraining)
-    # evaluation needs no gradients, so it takes bigger batches (sorted by length: little padding), faster on a CPU
-    loader = lambda encoded, shuffle: batching.make_loader(encoded, profile.batch_size if shuffle else EVAL_BATCH_SIZE,
-                                                           shuffle=shuffle, seed=seed)
-    result = train.fit(model, loader(prepared.train, True), loader(prepared.validation, False), epochs=profile.epochs,
-                       lr=profile.lr, weight_decay=profile.weight_decay, schedule=profile.schedule, clip=profile.clip,
-                       device=torch_device, max_seconds=profile.max_train_seconds, patience=profile.patience,
-                       on_best=save_best, progress=progress, param_groups=groups, on_epoch_start=unfreeze)
-    if result.best_state is None:
-        raise train.TrainingError(result.message or "training produced no validated model")
-    evaluation = evaluate.evaluate(model, loader(prepared.test, False), torch_device, progress=progress, desc="test")
-    validation = evaluate.evaluate(model, loader(prepared.validation, False), torch_device, progress=False)
-    fitted = calibration.fit_temperature(validation.logits, validation.y_true)  # on validation, never test
-    calibrated = calibration.scale(evaluation.logits, fitted.temperature)
-    metrics = {
-        "test_accuracy": evaluation.metrics["accuracy"], "val_accuracy": result.best_val_accuracy,
-        "test_metrics": evaluation.metrics, "profile": profile.name, "data_source": prepared.source,
-        "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
-        "epochs": profile.epochs, "epochs_run": len(result.history.epochs), "best_epoch": result.best_epoch,
-        "status": result.status, "train_seconds": result.seconds, "seconds": time.perf_counter() - start,
-        "pretraining": pretraining,
-        "seconds_per_epoch": [e["seconds"] for e in result.history.epochs], "seed": seed,
-        "split_seed": prepared.split_seed, "validation_split": prepared.validation_split,
-        "temperature": fitted.temperature,
-        "test_ece": {"raw": calibration.expected_calibration_error(evaluation.y_true, evaluation.p_positive),
-                     "calibrated": calibration.expected_calibration_error(evaluation.y_true, calibrated)},
-        "device": torch_device.type, "versions": library_versions(), "profile_settings": profile.to_dict(),
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-    }
-    final = checkpoint.load_checkpoint(path)  # re-save the best weights with the test metrics in the bundle
-    checkpoint.save_checkpoint(path, final.model, final.vocab, final.max_len, final.truncation,
-                               {**final.metadata, "metrics": metrics,
-                                **_temperature_metadata(fitted, len(validation.y_true))})
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    (out / "history.json").write_text(json.dumps({"steps": result.history.steps, "epochs": result.history.epochs}))
-    return RunResult(path, metrics, result, evaluation)
+    save = lambda extra: checkpoint.save_checkpoint(path, model, prepared.vocab, profile.max_len, profile.truncation,
+                                                    {**metadata, **extra, "saved": _now()})
+    try:
+        test, fitted, n_validation = _score(model, profile, prepared, torch_device, seed, progress)
+    except BaseException:  # a stop button (or a failure) while scoring: the trained model is saved all the same
+        save({})
+        raise
+    metrics = _run_metrics(profile, prepared, result, test, fitted, metadata, start)
+    save({"metrics": metrics, **temperature_metadata(fitted, n_validation)})
+    write_json(out / "metrics.json", metrics, indent=2)
+    write_json(out / "history.json", {"steps": result.history.steps, "epochs": result.history.epochs})
+    return RunResult(path, metrics, result, test)

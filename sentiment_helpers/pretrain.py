@@ -1,5 +1,5 @@
-"""Pretraining on reviews nobody labeled: word2vec vectors, or forward and backward LSTM language models (``lm.py``),
-learned from the training and unlabeled reviews, and cached.
+"""Pretraining on reviews nobody labeled: word2vec vectors (here), or forward and backward LSTM language models
+(``lm.py``, cached by ``lm_cache.py``), learned from the training and unlabeled reviews, and cached.
 
 word2vec (CBOW) learns one vector per word by predicting each word from the words around it, so words that are used
 in the same contexts ("great", "excellent", "superb") end up close together. Copied into the classifier's embedding,
@@ -14,7 +14,6 @@ is never reused silently. An instructor can build it before a workshop and hand 
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
@@ -26,13 +25,19 @@ import torch
 from tqdm.auto import tqdm
 
 from . import data
+from .cache import fingerprint, why_stale
 from .errors import DataError
 from .files import atomic_file
+from .lm_cache import (  # noqa: F401  the language models' pretraining lives beside them; importable from here too
+    LanguageModels,
+    LMSettings,
+    cached_language_models,
+    train_language_models,
+)
 from .text import tokenize
 from .vocab import PAD_ID, Vocab
 
 CACHE_FORMAT = "sentiment-helpers-word2vec"
-LM_CACHE_FORMAT = "sentiment-helpers-language-models"
 
 
 @dataclass(frozen=True)
@@ -87,15 +92,6 @@ def pretraining_texts(dataset) -> list[str]:
     return data.column(dataset["train"], "text") + data.column(dataset["unsupervised"], "text")
 
 
-def fingerprint(texts: Sequence[str]) -> str:
-    """A sha256 over the texts in order: the same reviews give the same fingerprint, any change a different one."""
-    digest = hashlib.sha256()
-    for text in texts:
-        digest.update(text.encode("utf-8"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
-
-
 class _EpochBar:
     """gensim calls this after each of its epochs: a progress bar over word2vec's passes."""
 
@@ -135,18 +131,6 @@ def _built_for(texts: Sequence[str], settings: Word2VecSettings) -> dict:
     return {"texts": fingerprint(texts), "n_texts": len(texts), "settings": asdict(settings)}
 
 
-def _why_stale(cached: dict, wanted: dict) -> str | None:
-    if cached == wanted:
-        return None
-    if cached.get("n_texts") != wanted["n_texts"] or cached.get("texts") != wanted["texts"]:
-        return f"other reviews ({cached.get('n_texts', '?'):,} texts, not these {wanted['n_texts']:,})"
-    if cached.get("vocab") != wanted.get("vocab"):
-        return "another vocabulary"
-    changed = [f"{key}={value!r} (now {wanted['settings'][key]!r})"
-               for key, value in cached.get("settings", {}).items() if wanted["settings"].get(key) != value]
-    return "other settings: " + (", ".join(changed) or "unknown")
-
-
 def save_word_vectors(path: str | Path, vectors: WordVectors) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,7 +156,7 @@ def cached_word2vec(texts: Sequence[str], cache: str | Path, settings: Word2VecS
     if cache.is_file():
         try:
             vectors = load_word_vectors(cache)
-            reason = _why_stale(vectors.built_for, wanted)
+            reason = why_stale(vectors.built_for, wanted)
         except Exception as error:  # a truncated or foreign file: say so and rebuild
             reason = f"an unreadable file ({type(error).__name__})"
         if reason is None:
@@ -199,80 +183,3 @@ def embedding_matrix(vectors: WordVectors, vocab: Vocab, seed: int = 0) -> tuple
             found += 1
     matrix[PAD_ID] = 0.0
     return matrix, found / max(len(vocab) - 2, 1)
-
-
-@dataclass(frozen=True)
-class LMSettings:
-    embed_dim: int = 128  # the classifier's embedding and hidden sizes: the weights are copied into it
-    hidden_dim: int = 128
-    epochs: int = 1
-    max_seconds: float | None = None  # per direction
-    batch_size: int = 64
-    bptt: int = 64  # tokens per step of truncated backpropagation through time
-    lr: float = 3e-3
-    seed: int = 42
-
-
-@dataclass
-class LanguageModels:
-    forward: torch.nn.Module
-    backward: torch.nn.Module
-    built_for: dict
-    info: dict  # per direction: perplexity per epoch; seconds to build
-
-
-def train_language_models(texts: Sequence[str], val_texts: Sequence[str], vocab: Vocab,
-                          settings: LMSettings = LMSettings(), progress: bool = True) -> LanguageModels:
-    """A forward and a backward LSTM language model on ``texts``; perplexity measured on ``val_texts``."""
-    from . import lm
-
-    start, models, info = time.perf_counter(), {}, {}
-    for direction in ("forward", "backward"):
-        torch.manual_seed(settings.seed)
-        backward = direction == "backward"
-        model = lm.LSTMLanguageModel(len(vocab), settings.embed_dim, settings.hidden_dim)
-        history = lm.train_language_model(
-            model, lm.token_stream(texts, vocab, backward), lm.token_stream(val_texts, vocab, backward),
-            epochs=settings.epochs, batch_size=settings.batch_size, bptt=settings.bptt, lr=settings.lr,
-            max_seconds=settings.max_seconds, progress=progress, desc=f"{direction} LM")
-        models[direction], info[direction] = model.eval(), history.epochs
-    info["seconds"] = time.perf_counter() - start
-    info["texts"] = len(texts)
-    return LanguageModels(models["forward"], models["backward"], _lm_built_for(texts, vocab, settings), info)
-
-
-def _lm_built_for(texts: Sequence[str], vocab: Vocab, settings: LMSettings) -> dict:
-    return {"texts": fingerprint(texts), "n_texts": len(texts), "vocab": fingerprint(vocab.itos),
-            "settings": asdict(settings)}
-
-
-def cached_language_models(texts: Sequence[str], val_texts: Sequence[str], vocab: Vocab, cache: str | Path,
-                           settings: LMSettings = LMSettings(), progress: bool = True) -> tuple[LanguageModels, bool]:
-    """Like ``cached_word2vec``: the cache is used only if built from these texts, this vocabulary, these settings."""
-    from . import lm
-
-    cache, wanted = Path(cache), _lm_built_for(texts, vocab, settings)
-    if cache.is_file():
-        try:
-            bundle = torch.load(cache, map_location="cpu", weights_only=True)
-            if bundle.get("format") != LM_CACHE_FORMAT:
-                raise ValueError("not a language-model cache")
-            reason = _why_stale(bundle["built_for"], wanted)
-        except Exception as error:
-            reason = f"an unreadable file ({type(error).__name__})"
-        if reason is None:
-            models = {}
-            for direction in ("forward", "backward"):
-                models[direction] = lm.LSTMLanguageModel(len(vocab), settings.embed_dim, settings.hidden_dim)
-                models[direction].load_state_dict(bundle[direction])
-                models[direction].eval()
-            print(f"Language models from the cache {cache} (built in {bundle['info']['seconds']:.0f} s).",
-                  file=sys.stderr)
-            return LanguageModels(models["forward"], models["backward"], bundle["built_for"], bundle["info"]), True
-        print(f"The cache {cache} holds language models built from {reason}: building them again.", file=sys.stderr)
-    models = train_language_models(texts, val_texts, vocab, settings, progress)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(cache) as f:
-        torch.save({"format": LM_CACHE_FORMAT, "forward": models.forward.state_dict(),
-                    "backward": models.backward.state_dict(), "built_for": models.built_for, "info": models.info}, f)
-    return models, False

@@ -41,12 +41,17 @@ def _text_column(path: Path, columns: list[str]) -> None:
 def _read_csv(path: Path) -> Iterator[Review]:
     import pandas as pd
 
-    _text_column(path, list(pd.read_csv(path, nrows=0).columns))
-    index = 0
-    for chunk in pd.read_csv(path, usecols=["text"], dtype={"text": str}, keep_default_na=False, chunksize=CHUNK):
-        for text in chunk["text"]:
-            yield Review(index, text)
-            index += 1
+    try:
+        _text_column(path, list(pd.read_csv(path, nrows=0).columns))
+        index = 0
+        for chunk in pd.read_csv(path, usecols=["text"], dtype={"text": str}, keep_default_na=False,
+                                 chunksize=CHUNK):
+            for text in chunk["text"]:
+                yield Review(index, text)
+                index += 1
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else ""
+        raise DataError(f"{path}: not a readable CSV file ({type(error).__name__}: {reason})") from None
 
 
 def _read_parquet(path: Path) -> Iterator[Review]:

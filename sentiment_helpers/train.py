@@ -19,7 +19,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from .device import autocast, autocast_dtype, pick_device, place_model
-from .errors import TrainingError
+from .errors import SettingsError, TrainingError
 from .evaluate import predict_logits, sigmoid
 
 
@@ -57,7 +57,7 @@ def _scheduler(optimizer, schedule: str, lr: float | list[float], total_steps: i
         return None
     if schedule == "onecycle":
         return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=max(total_steps, 1), pct_start=0.2)
-    raise ValueError(f"schedule must be 'constant' or 'onecycle', not {schedule!r}")
+    raise SettingsError(f"schedule must be 'constant' or 'onecycle', not {schedule!r}")
 
 
 def validate(model: nn.Module, loader: DataLoader, device: torch.device, amp: bool | None) -> tuple[float, float]:

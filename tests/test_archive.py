@@ -1,7 +1,5 @@
 """The original Stanford archive: ratings from file names, in the loader and in `download`."""
 import io
-import subprocess
-import sys
 import tarfile
 
 import pandas as pd
@@ -86,11 +84,13 @@ def test_download_fetches_the_archive_once(small_archive, tmp_path):
     assert data.download(out, from_archive=url, progress=False)["test"] == 4
 
 
-def test_download_command_reads_an_archive(small_archive, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "sentiment_helpers", "download", "--out", str(tmp_path / "imdb"),
-                             "--from-archive", str(small_archive)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "train (6 reviews)" in result.stdout
+def test_download_command_reads_an_archive(small_archive, tmp_path, capsys):
+    from sentiment_helpers.cli import main
+
+    code = main(["download", "--out", str(tmp_path / "imdb"), "--from-archive", str(small_archive)])
+    output = capsys.readouterr()
+    assert code == 0, output.err
+    assert "train (6 reviews)" in output.out
     assert pd.read_parquet(tmp_path / "imdb" / "test.parquet").rating.between(1, 10).all()
 
 

@@ -1,5 +1,4 @@
 import math
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -43,12 +42,17 @@ def test_odd_inputs_give_a_finite_prediction_and_say_what_was_recognised(predict
         assert result.n_tokens == 0 and result.n_known == 0
 
 
-def test_megabyte_text_in_bounded_time(predictor):
+def test_a_megabyte_text_reaches_the_model_cut_to_max_len(predictor, monkeypatch):
+    # the model's work stays bounded however long the text: it reads at most max_len tokens (how long that takes
+    # is a benchmark's business, not a test's)
     text = "a truly great film, " * 52_000  # ~1 MB
-    start = time.perf_counter()
+    read = []
+    model_forward = predictor.model.forward
+    monkeypatch.setattr(predictor.model, "forward", lambda ids, lengths: read.append(ids.shape) or model_forward(
+        ids, lengths))
     result = predictor.predict_sentiment(text)
-    assert time.perf_counter() - start < 10
     assert result.truncated and result.n_tokens == 4 * 52_000
+    assert read == [(1, predictor.max_len)]
 
 
 def test_batch_equals_one_by_one(predictor, smoke_run):

@@ -23,10 +23,11 @@ def test_pretraining_reads_train_and_unlabeled_never_validation_or_test():
 
 
 def test_fingerprint_changes_with_any_text_and_with_order():
-    base = pretrain.fingerprint(["one", "two"])
-    assert base == pretrain.fingerprint(["one", "two"])
-    assert len({base, pretrain.fingerprint(["one", "two!"]), pretrain.fingerprint(["two", "one"]),
-                pretrain.fingerprint(["onetwo"])}) == 4
+    from sentiment_helpers.cache import fingerprint
+
+    base = fingerprint(["one", "two"])
+    assert base == fingerprint(["one", "two"])
+    assert len({base, fingerprint(["one", "two!"]), fingerprint(["two", "one"]), fingerprint(["onetwo"])}) == 4
 
 
 def test_cache_is_reused_only_for_the_same_texts_and_settings(tmp_path, capsys):
@@ -94,7 +95,7 @@ def marked_data(tmp_path):
 
 def test_tiny_pretrained_run_end_to_end_never_reads_test_text(marked_data, tmp_path, capsys):
     profile = pipeline.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=2, n_unlabeled=300,
-                                                         epochs=1)
+                                                         epochs=1, n_train=300, n_test=100)
     run = pipeline.run_training(profile, marked_data, tmp_path / "run", progress=False)
     pre = run.metrics["pretraining"]
     assert pre["method"] == "word2vec" and not pre["from_cache"]
@@ -207,15 +208,17 @@ def test_language_model_learns_samples_and_fills_the_classifiers_first_layer():
 
 
 def test_language_model_cache_is_rebuilt_for_another_vocabulary(tmp_path, capsys):
-    settings = pretrain.LMSettings(embed_dim=8, hidden_dim=8, epochs=1, batch_size=2, bptt=8)
+    from sentiment_helpers import lm_cache
+
+    settings = lm_cache.LMSettings(embed_dim=8, hidden_dim=8, epochs=1, batch_size=2, bptt=8)
     vocab = Vocab.build([t.split() for t in TEXTS], min_freq=1)
     cache = tmp_path / "lm.pt"
-    first, from_cache = pretrain.cached_language_models(TEXTS, TEXTS[:4], vocab, cache, settings, progress=False)
+    first, from_cache = lm_cache.cached_language_models(TEXTS, TEXTS[:4], vocab, cache, settings, progress=False)
     assert not from_cache and set(first.info) >= {"forward", "backward", "seconds"}
-    again, from_cache = pretrain.cached_language_models(TEXTS, TEXTS[:4], vocab, cache, settings, progress=False)
+    again, from_cache = lm_cache.cached_language_models(TEXTS, TEXTS[:4], vocab, cache, settings, progress=False)
     assert from_cache and torch.equal(again.backward.lstm.weight_hh_l0, first.backward.lstm.weight_hh_l0)
     smaller = Vocab(vocab.itos[:-1])
-    _, from_cache = pretrain.cached_language_models(TEXTS, TEXTS[:4], smaller, cache, settings, progress=False)
+    _, from_cache = lm_cache.cached_language_models(TEXTS, TEXTS[:4], smaller, cache, settings, progress=False)
     assert not from_cache and "another vocabulary" in capsys.readouterr().err
 
 
@@ -239,11 +242,11 @@ def test_gradual_unfreezing_and_discriminative_rates():
 
 def test_tiny_language_model_run_end_to_end(tmp_path):
     profile = pipeline.get_profile("smoke").with_changes(
-        pretrain="lm", pretrain_epochs=1, n_unlabeled=200, n_train=400, n_val=100, n_test=100, epochs=2,
+        pretrain="lm", pretrain_epochs=1, n_unlabeled=50, n_train=100, n_val=50, n_test=50, epochs=2,
         lr_decay=2.6, gradual_unfreezing=True)
     run = pipeline.run_training(profile, data.SAMPLE_DIR, tmp_path / "run", progress=False)
     pre = run.metrics["pretraining"]
-    assert pre["method"] == "lm" and pre["unlabeled_reviews"] == 200 and pre["test_reviews"] == 0
+    assert pre["method"] == "lm" and pre["unlabeled_reviews"] == 50 and pre["test_reviews"] == 0
     assert set(pre["validation_perplexity"]) == {"forward", "backward"}
     assert run.metrics["epochs_run"] == 2 and 0.0 <= run.metrics["test_accuracy"] <= 1.0
 
@@ -298,7 +301,7 @@ def test_a_checkpoint_trained_on_a_by_movie_split_is_scored_on_that_split(tmp_pa
     from sentiment_helpers.checkpoint import load_checkpoint
 
     folder = _with_review_ids(tmp_path / "imdb")
-    profile = pipeline.get_profile("smoke").with_changes(epochs=1)
+    profile = pipeline.get_profile("smoke").with_changes(epochs=1, n_train=300, n_test=100)
     run = pipeline.run_training(profile, folder, tmp_path / "run", validation="by-movie", progress=False)
     assert run.metrics["validation_split"] == "by-movie"
     validation = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "validation", folder)

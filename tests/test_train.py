@@ -1,3 +1,8 @@
+import collections
+import json
+import os
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -120,9 +125,12 @@ def test_out_of_memory_gives_advice(small_data):
                   device=torch.device("cpu"), progress=False)
 
 
+TINY_RUN = {"n_train": 300, "n_test": 100, "progress": False}  # a smoke run on fewer reviews: a second or two
+
+
 def test_same_seed_same_metrics_on_cpu(tmp_path):
-    first = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path / "a", seed=3, epochs=1, progress=False)
-    second = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path / "b", seed=3, epochs=1, progress=False)
+    first = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path / "a", seed=3, epochs=1, **TINY_RUN)
+    second = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path / "b", seed=3, epochs=1, **TINY_RUN)
     assert first.metrics["test_metrics"] == second.metrics["test_metrics"]
     assert first.fit.history.steps == second.fit.history.steps
 
@@ -147,7 +155,7 @@ def test_default_profile_follows_environment(monkeypatch):
 
 
 def test_settings_can_be_overridden_per_run(tmp_path):
-    run = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=1, max_len=32, max_vocab=300, progress=False)
+    run = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=1, max_len=32, max_vocab=300, **TINY_RUN)
     assert run.metrics["profile_settings"]["max_len"] == 32
     from sentiment_helpers.checkpoint import load_checkpoint
     bundle = load_checkpoint(run.checkpoint_path)
@@ -219,3 +227,52 @@ def test_the_test_session_never_writes_into_a_learners_artifacts_folder():
     root = Path(__file__).resolve().parent.parent
     assert default_artifacts_dir() == Path(os.environ["SENTIMENT_ARTIFACTS"])
     assert root / "artifacts" not in (default_artifacts_dir(), *default_artifacts_dir().parents)
+
+
+def _count_renames(monkeypatch) -> collections.Counter:
+    """Files written atomically (a temporary file renamed into place), by name, from now on."""
+    renamed, rename = collections.Counter(), os.replace
+
+    def counting(source, target, *args, **kwargs):
+        renamed[Path(target).name] += 1
+        return rename(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", counting)
+    return renamed
+
+
+def test_a_run_writes_its_checkpoint_and_json_files_once_each_atomically(tmp_path, monkeypatch):
+    from sentiment_helpers.checkpoint import load_checkpoint
+
+    renamed = _count_renames(monkeypatch)
+    run = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=2, **TINY_RUN)
+    assert renamed == {"sentiment_lstm.pt": 1, "metrics.json": 1, "history.json": 1}
+    metadata = load_checkpoint(run.checkpoint_path).metadata  # written once, with the final metadata
+    assert metadata["metrics"]["test_accuracy"] == run.metrics["test_accuracy"]
+    assert metadata["temperature"] == run.metrics["temperature"] and metadata["best_epoch"] == run.metrics["best_epoch"]
+    assert json.loads((tmp_path / "metrics.json").read_text()) == run.metrics
+    assert len(json.loads((tmp_path / "history.json").read_text())["epochs"]) == 2
+
+
+def test_a_stop_button_after_training_still_saves_the_trained_model(tmp_path, monkeypatch):
+    from sentiment_helpers.checkpoint import load_checkpoint
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "_score", stopped)  # the stop button, pressed while the test reviews are scored
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=1, **TINY_RUN)
+    metadata = load_checkpoint(tmp_path / pipeline.CHECKPOINT_NAME).metadata
+    assert metadata["best_epoch"] == 1 and "metrics" not in metadata and not (tmp_path / "metrics.json").exists()
+
+
+def test_a_stop_button_during_training_saves_the_best_epoch_and_its_report(tmp_path, monkeypatch):
+    def stops_in_epoch_2(profile, vocab):  # the stop button, pressed during the second epoch
+        return ExplodingModel(profile.model, vocab_size=len(vocab), after=300 // 32 + 3, error=KeyboardInterrupt())
+
+    monkeypatch.setattr(pipeline, "build_model", stops_in_epoch_2)
+    renamed = _count_renames(monkeypatch)
+    run = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=3, **TINY_RUN)
+    assert run.metrics["status"] == "interrupted" and run.metrics["best_epoch"] == 1
+    assert renamed == {"sentiment_lstm.pt": 1, "metrics.json": 1, "history.json": 1}

@@ -1,0 +1,80 @@
+"""A training run's data and model, ready to train: the profile's subsets of IMDB, the vocabulary, every split encoded
+once, and the model the profile describes. Training (``pipeline``), pretraining (``pretrain_run``) and the lessons
+start from here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import batching, data
+from .model import SentimentLSTM
+from .profiles import Profile
+from .text import tokenize
+from .vocab import Vocab
+
+
+@dataclass
+class PreparedData:
+    dataset: object  # datasets.DatasetDict after the profile's subsampling
+    source: str
+    vocab: Vocab
+    train: batching.EncodedReviews
+    validation: batching.EncodedReviews
+    test: batching.EncodedReviews
+    split_seed: int = 42  # the seed of the validation split and the profile's subsets
+    unlabeled_test_copies: int = 0  # unlabeled reviews left out because a test review has the very same text
+    validation_split: str = "random"  # or "by-movie" (data.by_movie_validation)
+
+
+def profile_splits(full, profile: Profile, seed: int = 42):
+    """The profile's balanced, seeded subsets of train, validation and test (every model and baseline uses these)."""
+    import datasets
+
+    sizes = {"train": profile.n_train, "validation": profile.n_val, "test": profile.n_test}
+    return datasets.DatasetDict({split: data.subsample(full[split], n, seed) for split, n in sizes.items()})
+
+
+def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int = 42,
+                 validation: str = "random") -> PreparedData:
+    """Load IMDB, cut it to the profile's size, build the vocabulary on train (or train + unlabeled, as the profile
+    says; never validation or test), encode every split once.
+
+    A profile that pretrains also gets the unlabeled reviews, as ``dataset["unsupervised"]``."""
+    with_unlabeled, dropped = profile.pretrain != "none", 0
+    full = data.load_imdb(data_dir, seed=seed, unsupervised=with_unlabeled, validation=validation)
+    dataset = profile_splits(full, profile, seed)
+    if with_unlabeled:
+        # IMDB holds word-for-word copies: a few hundred unlabeled reviews are also test reviews. They are left out.
+        # (The labeled training split keeps its 123 copies of test reviews, as the standard benchmark does; pretraining
+        # reads them as training reviews, which the classifier learns from anyway.)
+        test_texts = set(data.column(full["test"], "text"))
+        unlabeled = full["unsupervised"]
+        unlabeled = unlabeled.select([i for i, text in enumerate(data.column(unlabeled, "text"))
+                                      if text not in test_texts])
+        dropped = len(full["unsupervised"]) - len(unlabeled)
+        if profile.n_unlabeled is not None and profile.n_unlabeled < len(unlabeled):
+            unlabeled = unlabeled.shuffle(seed=seed).select(range(profile.n_unlabeled))
+        dataset["unsupervised"] = unlabeled
+    train_tokens = [tokenize(text) for text in data.column(dataset["train"], "text")]
+    vocab_tokens = train_tokens
+    if profile.vocab_source == "train+unlabeled":  # never validation or test
+        vocab_tokens = train_tokens + [tokenize(text) for text in data.column(dataset["unsupervised"], "text")]
+    vocab = Vocab.build(vocab_tokens, profile.max_vocab, profile.min_freq)
+    encode = lambda split: batching.encode_texts(data.column(dataset[split], "text"),
+                                                 data.column(dataset[split], "label"),
+                                                 vocab, profile.max_len, profile.truncation,
+                                                 tokens=train_tokens if split == "train" else None)
+    return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"), seed,
+                        dropped, validation)
+
+
+def build_model(profile: Profile, vocab: Vocab) -> SentimentLSTM:
+    return SentimentLSTM(profile.model, vocab_size=len(vocab))
+
+
+def describe_run(profile: Profile, prepared: PreparedData) -> str:
+    unlabeled = (f" + {len(prepared.dataset['unsupervised']):,} unlabeled for pretraining"
+                 if "unsupervised" in prepared.dataset else "")
+    return (f"profile '{profile.name}' ({profile.description}) | data: {prepared.source} | "
+            f"{len(prepared.train):,} train / {len(prepared.validation):,} validation / {len(prepared.test):,} test "
+            f"reviews{unlabeled}")
