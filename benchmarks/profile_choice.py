@@ -84,6 +84,16 @@ CPU_CANDIDATES = {
         "max_len=400"],
     "embedding 256 projected to 64, hidden 64": ["model.embed_dim=256", "model.embed_projection=64",
                                                  "model.hidden_dim=64"],
+    # fifth round: its best epoch was the second, so regularise the embedding; or spend the time left on hidden 96
+    "embedding 256 projected to 64, hidden 64, embedding dropout 0.25": [
+        "model.embed_dim=256", "model.embed_projection=64", "model.hidden_dim=64", "model.embed_dropout=0.25"],
+    "embedding 256 projected to 64, hidden 64, embedding dropout 0.25, 4 epochs": [
+        "model.embed_dim=256", "model.embed_projection=64", "model.hidden_dim=64", "model.embed_dropout=0.25",
+        "epochs=4"],
+    "embedding 256 projected to 64, hidden 96": ["model.embed_dim=256", "model.embed_projection=64",
+                                                 "model.hidden_dim=96"],
+    "embedding 256 projected to 128, hidden 64": ["model.embed_dim=256", "model.embed_projection=128",
+                                                  "model.hidden_dim=64"],
 }
 CANDIDATES = {"cpu": CPU_CANDIDATES, "cpu-pretrained": PRETRAINED_CANDIDATES}
 RESULT_NAMES = {"cpu": "cpu-choice", "cpu-pretrained": "pretraining-choice"}

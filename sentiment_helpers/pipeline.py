@@ -32,7 +32,7 @@ from .held_out import (
     temperature_metadata,
 )
 from .model import SentimentLSTM
-from .prepare import PreparedData, build_model, describe_run, prepare_data, profile_splits
+from .prepare import PreparedData, build_model, describe_run, labelled_subset, prepare_data, profile_splits
 from .pretrain_run import (
     language_models_for,
     pretrain_embedding,
@@ -45,7 +45,8 @@ from .profiles import Profile, get_profile
 __all__ = [  # the names lessons, benchmarks and the command line use as pipeline.<name>
     "CHECKPOINT_NAME", "EVAL_BATCH_SIZE", "RUN_SPLIT_SIZES", "CheckpointEvaluation", "PreparedData", "RunResult",
     "build_model", "calibrate_checkpoint", "checkpoint_saver", "data", "default_checkpoint_path", "describe_run",
-    "ensure_checkpoint", "evaluate", "evaluate_checkpoint", "get_profile", "held_out_split", "language_models_for",
+    "ensure_checkpoint", "evaluate", "evaluate_checkpoint", "get_profile", "held_out_split", "labelled_subset",
+    "language_models_for",
     "library_versions", "prepare_data", "pretrain_embedding", "pretrain_language_models", "pretrain_model",
     "pretrained_cache_path", "profile_splits", "run_metadata", "run_training", "word_vectors_for",
 ]
@@ -178,20 +179,23 @@ def _run_metrics(profile: Profile, prepared: PreparedData, result: train.TrainRe
 def run_training(profile_name: str | Profile | None = None, data_dir: str | Path | None = None,
                  out: str | Path | None = None, seed: int = 42, epochs: int | None = None, device: str | None = None,
                  progress: bool = True, split_seed: int | None = None, pretrain_cache: str | Path | None = None,
-                 validation: str = "random", **changes) -> RunResult:
+                 validation: str = "random", prepared: PreparedData | None = None, **changes) -> RunResult:
     """Train the profile's model, keep the best epoch by validation accuracy, report test accuracy once.
 
     ``seed`` drives the model's initialisation, dropout and batch order, and (unless ``split_seed`` is given) the
     validation split too: ``split_seed=42`` with other seeds retrains on the same split. ``pretrain_cache``: where a
     pretraining profile keeps what it builds (default: ``pretrained_cache_path(profile)``). ``validation``: "random"
     or "by-movie" (``data.by_movie_validation``: no movie in both, an honest guide for choosing settings).
+    ``prepared``: data already loaded and encoded (``prepare_data``, ``labelled_subset``), used as it is instead of
+    loading it again: the profile's sizes and vocabulary settings are then those the data was prepared with.
     ``changes`` override profile settings, e.g. ``max_len=400`` or ``max_vocab=25_000``."""
     profile = profile_name if isinstance(profile_name, Profile) else get_profile(profile_name)
     changes = {k: v for k, v in {"epochs": epochs, **changes}.items() if v is not None}
     profile = profile.with_changes(**changes) if changes else profile
     out, start = output_folder(out or checkpoint.default_artifacts_dir()), time.perf_counter()
     train.set_seed(seed)
-    prepared = prepare_data(profile, data_dir, seed if split_seed is None else split_seed, validation)
+    if prepared is None:
+        prepared = prepare_data(profile, data_dir, seed if split_seed is None else split_seed, validation)
     print(describe_run(profile, prepared), file=sys.stderr)
     torch_device = pick_device(device)
     model = build_model(profile, prepared.vocab)

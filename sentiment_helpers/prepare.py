@@ -3,7 +3,7 @@ once, and the model the profile describes. Training (``pipeline``), pretraining 
 start from here."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import batching, data
@@ -24,6 +24,17 @@ class PreparedData:
     split_seed: int = 42  # the seed of the validation split and the profile's subsets
     unlabeled_test_copies: int = 0  # unlabeled reviews left out because a test review has the very same text
     validation_split: str = "random"  # or "by-movie" (data.by_movie_validation)
+    # what pretraining reads when it is not train + unlabeled of ``dataset``: a labelled subset keeps every training
+    # review's text (without its label) for pretraining (``labelled_subset``)
+    pretraining: list[str] | None = None
+
+    def pretraining_texts(self) -> list[str]:
+        """The texts pretraining may read: training and unlabeled reviews, never validation or test."""
+        if self.pretraining is not None:
+            return self.pretraining
+        from .pretrain import pretraining_texts
+
+        return pretraining_texts(self.dataset)
 
 
 def profile_splits(full, profile: Profile, seed: int = 42):
@@ -78,3 +89,19 @@ def describe_run(profile: Profile, prepared: PreparedData) -> str:
     return (f"profile '{profile.name}' ({profile.description}) | data: {prepared.source} | "
             f"{len(prepared.train):,} train / {len(prepared.validation):,} validation / {len(prepared.test):,} test "
             f"reviews{unlabeled}")
+
+
+def labelled_subset(prepared: PreparedData, n_train: int, seed: int = 42) -> PreparedData:
+    """The same data with only ``n_train`` of its labelled training reviews: the very reviews a profile with
+    ``n_train=n_train`` trains on (``data.subsample``: balanced, seeded), while the vocabulary, the validation and test
+    reviews and the unlabeled ones stay as they are. Pretraining still reads every training review's text: few
+    labels, plenty of text."""
+    import datasets
+
+    reviews = prepared.dataset["train"]
+    rows = data.column(data.subsample(reviews.add_column("row", list(range(len(reviews)))), n_train, seed), "row")
+    encoded = prepared.train
+    train = batching.EncodedReviews([encoded.ids[i] for i in rows], [encoded.labels[i] for i in rows],
+                                    [encoded.n_tokens[i] for i in rows])
+    dataset = datasets.DatasetDict({**prepared.dataset, "train": reviews.select(rows)})
+    return replace(prepared, dataset=dataset, train=train, pretraining=prepared.pretraining_texts())

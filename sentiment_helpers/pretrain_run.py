@@ -29,7 +29,8 @@ def pretrain_model(model: SentimentLSTM, profile: Profile, prepared: PreparedDat
 def _pretraining_record(method: str, prepared: PreparedData, cache: Path, from_cache: bool, build_seconds: float,
                         start: float, **details) -> dict:
     return {"method": method, "from_cache": from_cache, "cache": str(cache), "build_seconds": build_seconds,
-            "seconds": time.perf_counter() - start, "train_reviews": len(prepared.dataset["train"]),
+            "seconds": time.perf_counter() - start,
+            "train_reviews": len(prepared.pretraining_texts()) - len(prepared.dataset["unsupervised"]),
             "unlabeled_reviews": len(prepared.dataset["unsupervised"]), "test_reviews": 0,
             "unlabeled_test_copies_left_out": prepared.unlabeled_test_copies, **details}
 
@@ -41,7 +42,7 @@ def language_models_for(profile: Profile, prepared: PreparedData, progress: bool
     settings = LMSettings(embed_dim=profile.model.embed_dim, hidden_dim=profile.model.hidden_dim,
                                    epochs=profile.pretrain_epochs, max_seconds=profile.pretrain_max_seconds)
     return cached_language_models(
-        pretrain.pretraining_texts(prepared.dataset), prepared.dataset["validation"]["text"], prepared.vocab,
+        prepared.pretraining_texts(), prepared.dataset["validation"]["text"], prepared.vocab,
         Path(cache) if cache else pretrained_cache_path(profile), settings, progress)
 
 
@@ -68,7 +69,7 @@ def word_vectors_for(profile: Profile, prepared: PreparedData, progress: bool = 
     # word2vec's own seed stays fixed: classifiers trained with other seeds share one cache
     settings = pretrain.Word2VecSettings(dim=profile.model.embed_dim, epochs=profile.pretrain_epochs,
                                          skip_gram=profile.pretrain_skip_gram)
-    return pretrain.cached_word2vec(pretrain.pretraining_texts(prepared.dataset),
+    return pretrain.cached_word2vec(prepared.pretraining_texts(),
                                     Path(cache) if cache else pretrained_cache_path(profile), settings, progress)
 
 

@@ -309,3 +309,17 @@ def test_a_checkpoint_trained_on_a_by_movie_split_is_scored_on_that_split(tmp_pa
     assert validation["text"] == expected["text"]
     test = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "test", data.SAMPLE_DIR)  # no review ids
     assert len(test) == run.metrics["n_test"]
+
+
+def test_a_labelled_subset_keeps_the_vocabulary_and_pretraining_text_and_trains_on_the_profiles_reviews():
+    profile = pipeline.get_profile("smoke").with_changes(pretrain="word2vec", n_unlabeled=50)
+    prepared = pipeline.prepare_data(profile, data.SAMPLE_DIR)
+    fewer = pipeline.labelled_subset(prepared, 100)
+    # the same 100 reviews as a profile with n_train=100 trains on, balanced
+    own = pipeline.prepare_data(profile.with_changes(n_train=100), data.SAMPLE_DIR)
+    assert fewer.dataset["train"]["text"] == own.dataset["train"]["text"] and sum(fewer.train.labels) == 50
+    assert fewer.train.ids == [prepared.train.ids[prepared.dataset["train"]["text"].index(t)]
+                               for t in fewer.dataset["train"]["text"]]
+    # vocabulary, validation and test unchanged; pretraining still reads every training review's text
+    assert fewer.vocab is prepared.vocab and fewer.test is prepared.test and fewer.validation is prepared.validation
+    assert fewer.pretraining_texts() == prepared.pretraining_texts() != own.pretraining_texts()
