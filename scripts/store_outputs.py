@@ -12,17 +12,25 @@ and no widget state is kept); each code cell's metadata gets the hash of its sou
 fails when a cell changed after its output was stored); the notebook's metadata records the run (profile,
 data, date, machine, command) and its first cell says so in one line. A cell that fails, or an output that
 shows an absolute path of this machine, stops the script before that notebook is written.
+
+It is also the course's one timing of the lessons: each notebook's run time goes to
+benchmarks/results/lesson-times.{json,md}, each lesson's first cell states it in its "**Time:**" line (with the
+study time of STUDY_MINUTES), and `--tables` rewrites the lesson tables of README.md and docs/instructors.md from
+that file. The data folder is reached as data/imdb (a link made here if missing), so outputs show the path a
+learner who followed the README has.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import hashlib
+import json
 import os
 import platform
 import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -31,6 +39,13 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PROVENANCE_MARK = "> **Outputs shown here**"
+TIME_MARK = "**Time:**"
+TIMES = ROOT / "benchmarks" / "results" / "lesson-times"
+# reading, discussion and exercises in a taught session: a suggestion, not a measurement
+# the timing machine: a slow float32 CPU, the kind a workshop must plan for (one PyTorch thread, no bf16)
+STAND_IN = "SENTIMENT_AMP=0 OMP_NUM_THREADS=1"
+TIMING_MACHINE = "on a slow CPU without bf16"  # the results file says which: one core of an AMD EPYC, float32
+STUDY_MINUTES = {"01": 30, "02": 30, "03": 60, "04": 45, "04b": 30, "05": 45, "06": 15, "07": 60}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ABSOLUTE_PATH = re.compile(r"(?<![\w.~])(/(home|root|tmp|work|Users|var|private|mnt|opt|content|srv)/|[A-Za-z]:\\\\)")
 
@@ -59,17 +74,44 @@ def clean_outputs(cell) -> list:
 
 
 def provenance_line(run: dict) -> str:
-    return (f"{PROVENANCE_MARK} come from one run of this notebook, top to bottom in a fresh kernel: the "
-            f"`{run['profile']}` profile on {run['data']}, {run['machine']}, {run['date']} "
-            "(`scripts/store_outputs.py`). Your own run prints its own numbers.")
+    return (f"{PROVENANCE_MARK} come from one run of this notebook, top to bottom in a fresh kernel, on {run['date']}: "
+            f"the `{run['profile']}` profile on {run['data']}, {run['machine']}. Your own run prints its own numbers.")
 
 
-def store(path: Path, run: dict, env: dict) -> None:
+def lesson_key(path: Path) -> str:
+    """ "04b" for notebooks/04b_classical_baseline.ipynb."""
+    return path.name.split("_")[0]
+
+
+def minutes(seconds: float) -> str:
+    return "under a minute" if seconds < 60 else f"about {round(seconds / 60)} minute{'s' * (round(seconds / 60) > 1)}"
+
+
+def time_line(seconds: float, study: int, machine: str) -> str:
+    return (f"{TIME_MARK} runs in {minutes(seconds)} {machine} "
+            f"([measured](../benchmarks/results/lesson-times.md)); reading and exercises: about {study} minutes.")
+
+
+def set_paragraph(source: str, mark: str, line: str) -> str:
+    """``source`` with the paragraph that starts with ``mark`` replaced by ``line`` (added at the end if none)."""
+    paragraphs = source.split("\n\n")
+    hits = [i for i, p in enumerate(paragraphs) if p.startswith(mark)]
+    if hits:
+        paragraphs[hits[0]] = line
+    else:
+        paragraphs.append(line)
+    return "\n\n".join(paragraphs)
+
+
+def store(path: Path, run: dict, env: dict) -> float:
+    """Run the notebook, store its outputs; its run time in seconds."""
     notebook = nbformat.read(path, as_version=4)
     os.environ.update({key: os.path.relpath(value, path.parent) if key != "SENTIMENT_PROFILE" else value
                        for key, value in env.items()})  # paths as seen from the notebook, never absolute
+    start = time.perf_counter()
     NotebookClient(notebook, timeout=1800, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - start
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
@@ -79,13 +121,35 @@ def store(path: Path, run: dict, env: dict) -> None:
     notebook.metadata.pop("widgets", None)  # progress-bar widget state: run-specific, not course content
     notebook.metadata["course_run"] = run
     first = notebook.cells[0]
-    lines = [line for line in first.source.splitlines() if not line.startswith(PROVENANCE_MARK)]
-    while lines and not lines[-1].strip():
-        lines.pop()
-    first.source = "\n".join(lines + ["", provenance_line(run)])
+    if lesson_key(path) in STUDY_MINUTES:
+        first.source = set_paragraph(first.source, TIME_MARK,
+                                     time_line(seconds, STUDY_MINUTES[lesson_key(path)], run["timing_machine"]))
+    first.source = set_paragraph(first.source, PROVENANCE_MARK, provenance_line(run))
     first.metadata.pop("course", None)
     nbformat.write(notebook, path)
-    print(f"stored {path.relative_to(ROOT)}", flush=True)
+    print(f"stored {path.relative_to(ROOT)} ({seconds:.0f} s)", flush=True)
+    return seconds
+
+
+def record_times(times: dict[str, float], run: dict) -> None:
+    """Add this run's notebook times to benchmarks/results/lesson-times.{json,md} (other notebooks' rows stay)."""
+    json_path = TIMES.with_suffix(".json")
+    recorded = json.loads(json_path.read_text()) if json_path.is_file() else {"lessons": {}}
+    for name, seconds in times.items():
+        recorded["lessons"][name] = {"seconds": round(seconds, 1), "date": run["date"], "machine": run["machine"],
+                                     "study_minutes": STUDY_MINUTES.get(name.split("_")[0])}
+    recorded.update({"command": run["command"], "timing_machine": run["timing_machine"]})
+    json_path.write_text(json.dumps(recorded, indent=2) + "\n")
+    rows = [f"| {name} | {r['seconds']:.0f} | {minutes(r['seconds'])} | {r['study_minutes'] or '-'} | {r['date']} | "
+            f"{r['machine']} |" for name, r in sorted(recorded["lessons"].items())]
+    TIMES.with_suffix(".md").write_text(
+        f"Run time of each notebook, top to bottom in a fresh kernel, with the `cpu` profile on the full IMDB data, "
+        f"{recorded['timing_machine']}: PyTorch on one core in float32 (`{STAND_IN}`), a stand-in for a 2-core laptop "
+        "without bf16 (word2vec in lesson 07 uses its own threads, one per core). "
+        f"Command: `{recorded['command']}`. Study time (reading, discussion, exercises) "
+        "is a suggestion for a taught session, not a measurement.\n\n"
+        "| notebook | run seconds | run time | study minutes | date | machine |\n|---|---|---|---|---|---|\n"
+        + "\n".join(rows) + "\n")
 
 
 def main() -> None:
@@ -93,7 +157,12 @@ def main() -> None:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--data-dir", default=os.environ.get("IMDB_DATA_DIR"),
                         help="the full IMDB data (default: $IMDB_DATA_DIR)")
+    parser.add_argument("--tables", action="store_true",
+                        help="run nothing: rewrite the lesson tables of README.md and docs/instructors.md from "
+                             "benchmarks/results/lesson-times.json")
     args = parser.parse_args()
+    if args.tables:
+        return write_tables()
     from sentiment_helpers import data
     from sentiment_helpers.device import describe_machine
 
@@ -109,20 +178,60 @@ def main() -> None:
         backup.mkdir(parents=True, exist_ok=True)
         shutil.move(artifacts / "sentiment_lstm.pt", backup / "sentiment_lstm.pt")
         print(f"moved the existing model to {backup.relative_to(ROOT)}/ (the lessons train their own)")
+    stand_in = " ".join(f"{k}={os.environ[k]}" for k in ("SENTIMENT_AMP", "OMP_NUM_THREADS") if k in os.environ)
     run = {"profile": profile,
            "data": "the full IMDB data (25,000 train + 25,000 test reviews"
                    + (", with star ratings)" if "rating" in frames["train"] else ")"),
            "machine": describe_machine(), "date": dt.date.today().isoformat(),
-           "command": f"SENTIMENT_PROFILE={profile} IMDB_DATA_DIR=<the full data> python scripts/store_outputs.py",
+           "timing_machine": TIMING_MACHINE if stand_in == STAND_IN else f"on {describe_machine()}",
+           "command": f"{stand_in + ' ' if stand_in else ''}SENTIMENT_PROFILE={profile} IMDB_DATA_DIR=<the full data> "
+                      "python scripts/store_outputs.py",
            "versions": {"python": platform.python_version(), "torch": __import__("torch").__version__}}
-    env = {"SENTIMENT_PROFILE": profile, "IMDB_DATA_DIR": str(Path(args.data_dir).resolve()),
-           "SENTIMENT_ARTIFACTS": str(artifacts)}
+    # the data as a learner who followed the README reaches it: data/imdb beside the notebooks' folder
+    learner_path = ROOT / "data" / "imdb"
+    if not learner_path.exists():
+        learner_path.parent.mkdir(exist_ok=True)
+        learner_path.symlink_to(Path(args.data_dir).resolve(), target_is_directory=True)
+    env = {"SENTIMENT_PROFILE": profile, "IMDB_DATA_DIR": str(learner_path), "SENTIMENT_ARTIFACTS": str(artifacts)}
     os.environ.pop("MPLBACKEND", None)  # the kernel's inline backend, so figures are stored as images
     os.environ.update({"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"})
     paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("**/*.ipynb"))
+    times = {}
     for path in paths:
         if ".ipynb_checkpoints" not in path.parts:
-            store(path, run, env)
+            times[path.stem] = store(path, run, env)
+            record_times(times, run)  # after each notebook: a failure later keeps what was measured
+    write_tables()
+
+
+def lesson_table() -> str:
+    """The lessons with their measured run time and suggested study time, from benchmarks/results/lesson-times.json."""
+    recorded = json.loads(TIMES.with_suffix(".json").read_text())["lessons"]
+    rows = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
+        title = json.loads(path.read_text())["cells"][0]["source"][0].split("·", 1)[1].strip()
+        r = recorded.get(path.stem)
+        run_time = minutes(r["seconds"]) if r else "not measured"
+        rows.append(f"| {lesson_key(path)} | [{title}](notebooks/{path.name}) | {run_time} | "
+                    f"{STUDY_MINUTES[lesson_key(path)]} min |")
+    return ("| # | lesson | runs in (slow CPU, `cpu` profile) | reading and exercises |\n|---|---|---|---|\n"
+            + "\n".join(rows))
+
+
+TABLE_START = "<!-- lesson-times: generated by scripts/store_outputs.py --tables -->"
+TABLE_END = "<!-- /lesson-times -->"
+
+
+def write_tables() -> None:
+    """Rewrite the generated lesson table between the markers of README.md and docs/instructors.md."""
+    for doc in (ROOT / "README.md", ROOT / "docs" / "instructors.md"):
+        if doc.is_file() and TABLE_START in doc.read_text():
+            text = doc.read_text()
+            before, rest = text.split(TABLE_START, 1)
+            after = rest.split(TABLE_END, 1)[1]
+            table = lesson_table() if doc.parent == ROOT else lesson_table().replace("](notebooks/", "](../notebooks/")
+            doc.write_text(f"{before}{TABLE_START}\n{table}\n{TABLE_END}{after}")
+            print(f"rewrote the lesson table of {doc.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from .text import clean
 
 # the NB-weighted model's settings, chosen on a by-movie validation split (benchmarks/ngram_choice.py)
 NB_NGRAM_RANGE = (1, 3)
-NB_C = 0.1
+NB_C = 0.3
 
 
 def make_baseline(C: float = 10.0, min_df: int = 2) -> Pipeline:
