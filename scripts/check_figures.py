@@ -348,15 +348,15 @@ FIGURE = re.compile(rf"""
     (?:(?P<x>x|×)(?![\w])|\s?(?P<unit>{UNIT}))?
     """, re.X)
 SPELLED_TIME = re.compile(r"\b(?:(?P<half>half) an? |an? )(?P<unit>minute|hour)(?P<and_half> and a half)?\b")
-NOT_AFTER = re.compile(r"[\w.,/\\^]$|[A-Za-z]-$|[A-Za-z]\.$")  # word2vec, 1.2.3, 7/10, 04b's 4, F1
+NOT_AFTER = re.compile(r"[\w.,/\\^]\Z|[A-Za-z]-\Z|[A-Za-z]\.\Z")  # word2vec, 1.2.3, 7/10, 04b's 4, F1
 NOT_BEFORE = re.compile(r"^(?:[\w/²³]|\.\d|-[A-Za-z])")  # 04b, 7/10, 3.11.2, 5-minute
 VERSION_BEFORE = re.compile(r"(?i)\b(?:python|pytorch|torch|ipython|ipywidgets|ipykernel|pandas|numpy|datasets|"
-                            r"pyarrow|gensim|scikit-learn|nbval|jupyterlab|cuda|version|v)\s*$")
+                            r"pyarrow|gensim|scikit-learn|nbval|jupyterlab|cuda|version|v)\s*\Z")
 BOUND_BEFORE = re.compile(r"(?i)(?:\bunder|\bbelow|\bless than|\bfewer than|\bat most|\bat least|\bmore than|\bover"
-                          r"|\babove|\bup to|\bwithin|\bbeyond|\bexceeds?|[<>≤≥])\s+(?:about\s+|some\s+)?$")
+                          r"|\babove|\bup to|\bwithin|\bbeyond|\bexceeds?|[<>≤≥])\s+(?:about\s+|some\s+)?\Z")
 BOUND_AFTER = re.compile(r"(?i)^\s*(?:or|and) (?:more|less|above|below|over|under|higher|lower)\b")
-ABOUT_BEFORE = re.compile(r"(?i)(?:\babout|\baround|\broughly|\bapproximately|\bsome|\bnearly|\balmost|~|≈)\s*$")
-PVALUE_BEFORE = re.compile(r"(?i)\bp(?:-value)?\s*(?:=|of|≈)\s*$")
+ABOUT_BEFORE = re.compile(r"(?i)(?:\babout|\baround|\broughly|\bapproximately|\bsome|\bnearly|\balmost|~|≈)\s*\Z")
+PVALUE_BEFORE = re.compile(r"(?i)\bp(?:-value)?\s*(?:=|of|≈)\s*\Z")
 
 
 def _figure(number: str, unit: str | None, sign: str | None, before: str,

@@ -292,6 +292,7 @@ def test_the_allowed_list_is_well_formed():
 # on the test holds it. When the set is empty, delete it and the xfail below.
 NOT_YET_EDITED = {
     "README.md",
+    "docs/colab-and-gpu.md",
     "notebooks/01_data_exploration.ipynb",
     "notebooks/02_preprocessing_vocabulary.ipynb",
     "notebooks/03_bilstm_parameters.ipynb",
