@@ -144,6 +144,17 @@ def nvidia_gpu_present() -> bool:
     return shutil.which("nvidia-smi") is not None or Path("/proc/driver/nvidia").exists()
 
 
+def cuda_libraries_gb() -> float:
+    """Disk taken by the CUDA libraries that PyPI's Linux torch brings along (nvidia-* packages and triton), from the
+    sizes their installs recorded."""
+    total = 0
+    for dist in metadata.distributions():
+        name = (dist.metadata["Name"] or "").lower()
+        if name.startswith("nvidia-") or name == "triton":
+            total += sum(f.size or 0 for f in dist.files or [])
+    return total / 1e9
+
+
 def check_torch_build() -> Check:
     cuda, gpu = torch.version.cuda, nvidia_gpu_present()
     build = f"CUDA {cuda} build" if cuda else "ROCm build" if getattr(torch.version, "hip", None) else "CPU build"
@@ -151,8 +162,10 @@ def check_torch_build() -> Check:
               "cuda_usable": torch.cuda.is_available()}
     said = f"torch {torch.__version__} is the {build}"
     if cuda and not gpu:
-        return Check("torch build", WARNING, f"{said}, on a machine without an NVIDIA GPU: several GB of CUDA "
-                     "libraries for nothing", f"pip uninstall -y torch, then {CPU_TORCH} (docs/instructors.md)", values)
+        values["cuda_libraries_gb"] = round(cuda_libraries_gb(), 2)
+        return Check("torch build", WARNING, f"{said}, on a machine without an NVIDIA GPU: its CUDA libraries "
+                     f"({values['cuda_libraries_gb']:.1f} GB besides torch) serve nothing", "a new venv with the CPU "
+                     f'build first: {CPU_TORCH}, then pip install -e ".[lab,test]" (docs/instructors.md)', values)
     if not cuda and gpu:
         return Check("torch build", WARNING, f"{said}, but this machine has an NVIDIA GPU: training stays on the CPU",
                      "install a CUDA build: the command for your system at https://pytorch.org/get-started/locally/",

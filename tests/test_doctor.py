@@ -129,7 +129,8 @@ def test_cuda_build_without_a_gpu_warns_and_says_how_to_get_the_cpu_build(capsys
     code, checks = run_doctor(capsys)
     build = checks["torch build"]
     assert code == 0 and build["verdict"] == "warning" and "CUDA 12.8 build" in build["message"]
-    assert "--index-url https://download.pytorch.org/whl/cpu" in build["advice"]
+    assert "--index-url https://download.pytorch.org/whl/cpu" in build["advice"] and "new venv" in build["advice"]
+    assert build["values"]["cuda_libraries_gb"] >= 0  # measured from the installed nvidia-* and triton packages
 
 
 def test_cuda_device_with_a_cuda_build_is_ok(capsys, monkeypatch):
