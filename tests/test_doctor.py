@@ -176,6 +176,40 @@ def test_a_prediction_over_the_cap_warns(capsys, monkeypatch):
     assert "word2vec, built once" in checks["cpu-pretrained profile"]["message"]
 
 
+def test_a_prediction_close_to_the_cap_warns(capsys, monkeypatch):
+    batches = -(-22_500 // PROFILES["cpu"].batch_size)
+    epochs = PROFILES["cpu"].epochs
+    near = doctor.Speed(0.9 * 300 / epochs / batches, 0.0, 5, 180.0, "cpu", "float32")  # 90% of the cap
+    monkeypatch.setitem(PROFILES, "cpu", PROFILES["cpu"].with_changes(max_train_seconds=300.0))
+    monkeypatch.setattr(doctor, "measure_training_speed", lambda profile, texts, labels, where: near)
+    code, checks = run_doctor(capsys)
+    cpu = checks["cpu profile"]
+    assert code == 0 and cpu["verdict"] == "warning" and "close to" in cpu["message"] and cpu["advice"]
+
+
+def test_a_slow_machine_times_its_warm_up_batches_only(monkeypatch):
+    fits = []
+    monkeypatch.setattr(doctor, "_fit_seconds", lambda *args: fits.append(args) or (8.0, 1))  # 8 s for one batch
+    texts = ["a good film, well acted", "a dull film, badly written"] * 200
+    speed = REAL_MEASURE(PROFILES["cpu"], texts, [1, 0] * 200, torch.device("cpu"))
+    assert len(fits) == 1 and speed.seconds_per_batch == 8.0 and speed.batches_timed == 1
+    assert speed.seconds_per_validation_batch > 0
+
+
+def test_profiles_past_the_deadline_are_not_measured(capsys, monkeypatch):
+    clock = [0.0]
+    monkeypatch.setattr(doctor.time, "perf_counter", lambda: clock[0])
+
+    def measure(profile, texts, labels, where):  # a machine that takes 30 s to measure a profile
+        clock[0] += 30.0
+        return FAST
+    monkeypatch.setattr(doctor, "measure_training_speed", measure)
+    code, checks = run_doctor(capsys)
+    assert checks["cpu profile"]["verdict"] == "ok" and "seconds_per_batch" in checks["cpu profile"]["values"]
+    skipped = checks["cpu-pretrained profile"]
+    assert code == 0 and skipped["verdict"] == "warning" and skipped["message"].startswith("not measured")
+
+
 def test_a_prediction_within_the_cap_is_ok(capsys, monkeypatch):
     monkeypatch.setitem(PROFILES, "cpu", PROFILES["cpu"].with_changes(max_train_seconds=300.0))
     code, checks = run_doctor(capsys)
@@ -198,6 +232,17 @@ def test_too_old_package_is_a_problem(capsys, monkeypatch):
     code, checks = run_doctor(capsys)
     assert code == 1 and checks["torch"]["verdict"] == "problem" and "too old" in checks["torch"]["message"]
     assert checks["torch"]["values"]["needed"] == ">=2.4"
+
+
+@pytest.mark.parametrize("in_colab, verdict", [(False, "warning"), (True, "ok")])
+def test_colab_ipywidgets_7_is_fine_in_colab_only(capsys, monkeypatch, in_colab, verdict):
+    real = doctor.installed_version
+    monkeypatch.setattr(doctor, "installed_version", lambda name: "7.7.1" if name == "ipywidgets" else real(name))
+    monkeypatch.setattr(doctor.colab, "in_colab", lambda: in_colab)
+    code, checks = run_doctor(capsys)
+    assert code == 0 and checks["ipywidgets"]["verdict"] == verdict and checks["colab"]["values"]["colab"] is in_colab
+    if verdict == "warning":
+        assert "JupyterLab" in checks["ipywidgets"]["message"] and ">=8.0" in checks["ipywidgets"]["advice"]
 
 
 def test_artifacts_found_and_low_disk(capsys, monkeypatch, room):
