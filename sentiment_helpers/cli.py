@@ -1,4 +1,4 @@
-"""Command line: ``python -m sentiment_helpers train|evaluate|predict|download ...``.
+"""Command line: ``python -m sentiment_helpers train|evaluate|predict|download|doctor ...``.
 
 The course's own errors (``errors.CourseError``: bad data, a bad checkpoint, a bad setting, no input) and the I/O
 errors a user causes (a missing file, no permission, a full disk) are one line on stderr and exit code 1. Anything
@@ -117,6 +117,17 @@ def _parser() -> argparse.ArgumentParser:
     download.add_argument("--from-archive", nargs="?", const=ARCHIVE_URL, default=None, metavar="PATH_OR_URL",
                           help="read aclImdb_v1.tar.gz (a local path, or its unpacked aclImdb folder) instead of the "
                                f"hub; with no value, download it once into --out from {ARCHIVE_URL} (about 80 MB)")
+
+    doctor = _command(commands, "doctor", "check this machine before a workshop: versions, data, device, speed, disk",
+                      "A room check for instructors, in under a minute: one verdict per line (ok, warning or problem, "
+                      "with what to do), the training speed of the cpu and cpu-pretrained profiles measured on a few "
+                      "batches, and the predicted training minutes. Exits with 1 when there is a problem (a blocker), "
+                      "else 0. Never goes online.",
+                      ["", "--data-dir data/imdb", "--json > reports/$(hostname).json"])
+    _shared(doctor, "--data-dir")
+    doctor.add_argument("--json", action="store_true",
+                        help="print one JSON object (each check's name, verdict, message, advice and values), to "
+                             "collect a room's reports")
     return parser
 
 
@@ -275,9 +286,15 @@ def _download(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from . import doctor
+
+    return doctor.main(args.data_dir, as_json=args.json)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"train": _train, "evaluate": _evaluate, "predict": _predict, "download": _download}
+    commands = {"train": _train, "evaluate": _evaluate, "predict": _predict, "download": _download, "doctor": _doctor}
     try:
         return commands[args.command](args)
     except (CourseError, OSError) as error:  # not ValueError or TypeError: those are bugs, and keep their traceback

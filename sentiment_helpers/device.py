@@ -53,12 +53,16 @@ def cpu_has_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def cpu_name() -> str:
+    """The CPU's model name, e.g. "AMD EPYC 9R14" (on Linux; elsewhere what ``platform`` knows)."""
+    models = [line.split(":", 1)[1].strip() for line in _cpuinfo().splitlines() if line.startswith("model name")]
+    return models[0] if models else platform.processor() or platform.machine()
+
+
 def describe_machine() -> str:
     """What a recorded run ran on, e.g. "2 CPU cores (AMD EPYC), no GPU"."""
-    models = [line.split(":", 1)[1].strip() for line in _cpuinfo().splitlines() if line.startswith("model name")]
-    model = models[0] if models else platform.processor() or platform.machine()
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
-    return f"{os.cpu_count()} CPU cores ({model}), {gpu}"
+    return f"{os.cpu_count()} CPU cores ({cpu_name()}), {gpu}"
 
 
 def prepare_cpu() -> None:
