@@ -50,8 +50,8 @@ TIMING_BUDGET_SECONDS = 6.0  # per profile, for the timed batches: both profiles
 NEAR_CAP = 0.85
 SPEED_DEADLINE_SECONDS = 25.0  # no profile is measured after this, so that doctor stays within a minute
 ELSEWHERE = "train in Colab on a GPU, or hand out a checkpoint trained on a faster machine"
-# the course writes a checkpoint (6-26 MB by the profiles' parameter counts), the word2vec cache (79,051 words x 256 float32 numbers: 81 MB) and
-# lesson 07's caches under artifacts/
+# the course writes a checkpoint (6-26 MB by the profiles' parameter counts), the word2vec cache (79,051 words x 256
+# float32 numbers: 81 MB) and lesson 07's caches under artifacts/
 DISK_PROBLEM_GB, DISK_WARNING_GB = 0.2, 1.0
 
 
