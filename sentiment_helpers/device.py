@@ -60,9 +60,10 @@ def cpu_name() -> str:
 
 
 def describe_machine() -> str:
-    """What a recorded run ran on, e.g. "2 CPU cores (AMD EPYC), no GPU"."""
+    """What a recorded run ran on, e.g. "2 CPU cores (AMD EPYC, no native bf16), no GPU"."""
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
-    return f"{os.cpu_count()} CPU cores ({cpu_name()}), {gpu}"
+    # CPUs of one name differ: whether they have native bf16 decides the CPU's training precision and speed
+    return f"{os.cpu_count()} CPU cores ({cpu_name()}, {'with' if cpu_has_bf16() else 'no'} native bf16), {gpu}"
 
 
 def prepare_cpu() -> None:

@@ -96,7 +96,7 @@ def test_set_overrides_profile_settings():
     assert (changed.lr, changed.model.hidden_dim, changed.max_train_seconds) == (2e-3, 256, None)
     assert (changed.max_vocab, changed.truncation, changed.n_train) == (25_000, "head", 1000)
     # the profile itself is untouched
-    assert changed.model.embed_dim == cpu.model.embed_dim and cpu.model.hidden_dim == 128
+    assert changed.model.embed_dim == cpu.model.embed_dim and cpu.model.hidden_dim == 96
     assert apply_settings(cpu, []) == cpu
 
 
