@@ -115,7 +115,7 @@ QUESTIONS: dict[str, tuple[object, str]] = {
     "02-unk": ("c", "<unk> and <pad> have ids of their own: 10,000 words + 2"),
     # 03: the LSTM cell
     "03-memory": ("b", "c_t = f * c_(t-1) + i * candidate"),
-    "03-gate-rows": (4 * 128, "the four gates are stacked: i, f, g, o"),
+    "03-gate-rows": (4 * 96, "the four gates are stacked: i, f, g, o (4 x the hidden size)"),
     # 04: the training loop
     "04-zero-grad": ("a", "backward() adds to .grad, it does not overwrite it"),
     "04-early-stop": ("c", "the schedule was planned for all epochs; stopping early skips its low-learning-rate tail"),

@@ -69,7 +69,7 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {
     "smoke": Profile(
-        "smoke", "CI and a first try: a small model on 2,000 reviews, done in seconds. Its accuracy means little.",
+        "smoke", "A first try: a small model on 2,000 reviews, done in seconds. Its accuracy means little.",
         n_train=2000, n_val=200, n_test=400,
         model=ModelConfig(embed_dim=32, hidden_dim=32, num_layers=1, dropout=0.2, pooling="maxmean"),
         max_vocab=5_000, min_freq=2, max_len=128, batch_size=32, epochs=3, lr=5e-3,
@@ -77,7 +77,7 @@ PROFILES: dict[str, Profile] = {
     "cpu": Profile(
         "cpu", "Workshop laptop: all training reviews; a 256-number embedding projected to 64 numbers, read by a "
         "one-layer BiLSTM (hidden 96); 3 epochs in about 4 minutes on a slow 2-core CPU, capped at 5. Chosen on a "
-        "by-movie validation split (benchmarks/profile_choice.py).",
+        "by-movie validation split.",
         n_train=None, n_val=None, n_test=None,
         model=ModelConfig(embed_dim=256, hidden_dim=96, num_layers=1, dropout=0.3, pooling="maxmean",
                           embed_projection=64),

@@ -118,7 +118,7 @@ def test_check_questions_take_letters_and_numbers(capsys):
     assert exercises.check_question("03-memory", " B ")  # a letter, case and spaces forgiven
     assert not exercises.check_question("03-memory", "a")
     assert "hint" in capsys.readouterr().out
-    assert exercises.check_question("03-gate-rows", 512) and not exercises.check_question("03-gate-rows", 256)
+    assert exercises.check_question("03-gate-rows", 384) and not exercises.check_question("03-gate-rows", 96)
     assert not exercises.check_question("05-mcnemar", None)
     assert "not answered yet" in capsys.readouterr().out
     with pytest.raises(KeyError, match="no check question"):
