@@ -8,6 +8,7 @@ final report only.
 """
 from __future__ import annotations
 
+import math
 import os
 import socket
 import sys
@@ -18,6 +19,13 @@ import pandas as pd
 from . import archive
 from .errors import DataError
 from .files import output_folder
+from .splits import (  # noqa: F401  how splits are drawn lives there; these names stay importable from here
+    MOVIE_BLOCK,
+    VALIDATION_SPLITS,
+    by_movie_validation,
+    stratified_split,
+    subsample,
+)
 
 HUB_NAME = "stanfordnlp/imdb"
 SAMPLE_DIR = Path(__file__).parent / "sample_data"
@@ -165,35 +173,6 @@ def download(out: str | Path, from_archive: str | Path | None = None, progress: 
     return {split: len(frame) for split, frame in frames.items()}
 
 
-VALIDATION_SPLITS = ("random", "by-movie")
-MOVIE_BLOCK = 125  # consecutive review ids per block in a by-movie validation split
-
-
-def by_movie_validation(train: pd.DataFrame, val_fraction: float = 0.1, seed: int = 42) -> pd.Series:
-    """Which training reviews to hold out so that validation shares (almost) no movie with training.
-
-    IMDB's train and test reviews are of different movies, but a random validation split shares movies with the
-    reviews the model learns from, and a model that learns actors' names and titles looks better there than it will be
-    on test. In the archive, one folder's reviews of one movie have consecutive ids, so this holds out whole blocks of
-    ``MOVIE_BLOCK`` ids (a movie has at most 30 reviews: only movies at a block's edge are split), ``val_fraction`` of
-    the blocks of each label, chosen with ``seed``. Needs the ``review_id`` column (the course's parquet copy or the
-    archive; the Hugging Face hub's copy has none)."""
-    import numpy as np
-
-    if "review_id" not in train.columns:
-        raise DataError("a by-movie validation split needs the reviews' ids, which this copy of the data lacks (the "
-                        "Hugging Face hub's copy has none): use the course's parquet folder or the original archive "
-                        "(`python -m sentiment_helpers download --out data/imdb --from-archive`)")
-    rng = np.random.default_rng(seed)
-    held_out = pd.Series(False, index=train.index)
-    for label in (0, 1):
-        blocks = train.review_id[train.label == label] // MOVIE_BLOCK
-        names = np.unique(blocks)
-        chosen = rng.choice(names, max(1, round(len(names) * val_fraction)), replace=False)
-        held_out |= (train.label == label) & (train.review_id // MOVIE_BLOCK).isin(chosen)
-    return held_out
-
-
 def load_imdb(data_dir: str | Path | None = None, source: str | None = None, val_fraction: float = 0.1,
               seed: int = 42, unsupervised: bool = False, validation: str = "random"):
     """IMDB as a ``datasets.DatasetDict``: train, validation, test (and unsupervised on request).
@@ -216,7 +195,8 @@ def load_imdb(data_dir: str | Path | None = None, source: str | None = None, val
     features = datasets.Features(columns)
     if held_out is None:
         train = datasets.Dataset.from_pandas(frames["train"], features=features, preserve_index=False)
-        parts = train.train_test_split(test_size=val_fraction, seed=seed, stratify_by_column="label")
+        n_validation = math.ceil(val_fraction * len(train))  # as datasets' train_test_split(test_size=val_fraction)
+        parts = stratified_split(train, len(train) - n_validation, n_validation, seed)
     else:
         part = lambda frame: datasets.Dataset.from_pandas(frame, features=features, preserve_index=False)
         parts = {"train": part(frames["train"][~held_out]).shuffle(seed=seed), "test": part(frames["train"][held_out])}
@@ -228,13 +208,6 @@ def load_imdb(data_dir: str | Path | None = None, source: str | None = None, val
         result["unsupervised"] = datasets.Dataset.from_pandas(frames["unsupervised"], preserve_index=False)
     result.source = where
     return result
-
-
-def subsample(dataset, n: int | None, seed: int = 0):
-    """A balanced, seeded subset of ``n`` reviews (the whole split when n is None or too large)."""
-    if n is None or n >= len(dataset):
-        return dataset
-    return dataset.train_test_split(train_size=n, seed=seed, stratify_by_column="label")["train"]
 
 
 def column(dataset, name: str) -> list:

@@ -73,6 +73,7 @@ PROFILES: dict[str, Profile] = {
         n_train=2000, n_val=200, n_test=400,
         model=ModelConfig(embed_dim=32, hidden_dim=32, num_layers=1, dropout=0.2, pooling="maxmean"),
         max_vocab=5_000, min_freq=2, max_len=128, batch_size=32, epochs=3, lr=5e-3,
+        pretrain_max_seconds=5.0,  # lesson 07's language models: 5 s per direction, not 15-25 s
     ),
     "cpu": Profile(
         "cpu", "Workshop laptop: all training reviews; a 256-number embedding projected to 64 numbers, read by a "

@@ -158,3 +158,14 @@ def test_column_is_the_whole_column_as_a_list():
     assert isinstance(texts, list) and len(texts) == len(split)
     assert texts == [row["text"] for row in split]
     assert data.column(split.select([2, 0]), "label") == [split[2]["label"], split[0]["label"]]
+
+
+@pytest.mark.parametrize("n_train, n_test", [(900, 100), (300, 700), (123, 7)])
+def test_stratified_split_is_datasets_own_split(n_train, n_test):
+    """The same reviews, in the same order, as datasets' (slower) train_test_split: recorded results stay
+    reproducible."""
+    reviews = data.load_imdb(data.SAMPLE_DIR)["test"]
+    ours = data.stratified_split(reviews, n_train, n_test, seed=42)
+    theirs = reviews.train_test_split(train_size=n_train, test_size=n_test, seed=42, stratify_by_column="label")
+    for part in ("train", "test"):
+        assert data.column(ours[part], "text") == data.column(theirs[part], "text")
