@@ -300,7 +300,6 @@ NOT_YET_EDITED = {
     "notebooks/04b_classical_baseline.ipynb",
     "notebooks/05_evaluation.ipynb",
     "notebooks/06_prediction_demo.ipynb",
-    "notebooks/07_unlabeled_reviews.ipynb",
     "notebooks/solutions/solutions.ipynb",
     "notebooks/solutions/solutions_07.ipynb",
 }
