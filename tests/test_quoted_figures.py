@@ -293,15 +293,6 @@ def test_the_allowed_list_is_well_formed():
 NOT_YET_EDITED = {
     "README.md",
     "docs/colab-and-gpu.md",
-    "notebooks/01_data_exploration.ipynb",
-    "notebooks/02_preprocessing_vocabulary.ipynb",
-    "notebooks/03_bilstm_parameters.ipynb",
-    "notebooks/04_training.ipynb",
-    "notebooks/04b_classical_baseline.ipynb",
-    "notebooks/05_evaluation.ipynb",
-    "notebooks/06_prediction_demo.ipynb",
-    "notebooks/solutions/solutions.ipynb",
-    "notebooks/solutions/solutions_07.ipynb",
 }
 TEXTS = [cf.relative_name(p, ROOT) for p in cf.default_texts()]
 

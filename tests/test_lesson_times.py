@@ -1,0 +1,73 @@
+"""The lessons' run times and recorded figures have one source each: every lesson's "Time:" line and the README's
+time column come from benchmarks/results/lesson-times.json (written by scripts/store_outputs.py), and lesson 07's
+full-size accuracies from the pretraining results file."""
+import ast
+import importlib.util
+import json
+import statistics
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMES = ROOT / "benchmarks" / "results" / "lesson-times.json"
+spec = importlib.util.spec_from_file_location("store_outputs", ROOT / "scripts" / "store_outputs.py")
+store_outputs = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(store_outputs)
+
+
+def recorded_lessons() -> dict:
+    if not TIMES.is_file():
+        pytest.fail("benchmarks/results/lesson-times.json is missing: run scripts/store_outputs.py")
+    return json.loads(TIMES.read_text())["lessons"]
+
+
+LESSONS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if store_outputs.lesson_key(p) in
+                 store_outputs.STUDY_MINUTES)
+
+
+def test_every_lesson_is_timed():
+    assert {p.stem for p in LESSONS} <= set(recorded_lessons())
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_time_line_is_the_recorded_time(path):
+    recorded = json.loads(TIMES.read_text())
+    lesson = recorded["lessons"][path.stem]
+    expected = store_outputs.time_line(lesson["seconds"], store_outputs.STUDY_MINUTES[store_outputs.lesson_key(path)],
+                                       recorded["timing_machine"])
+    first = nbformat.read(path, as_version=4).cells[0].source
+    assert expected in first.split("\n\n"), f"{path.name}: its Time line is not the recorded one; expected {expected!r}"
+
+
+def test_readme_time_column_is_generated_from_the_recording():
+    readme = (ROOT / "README.md").read_text()
+    assert store_outputs.TABLE_START in readme, "README.md has no generated lesson table"
+    table = readme.split(store_outputs.TABLE_START, 1)[1].split(store_outputs.TABLE_END, 1)[0]
+    assert table.strip("\n") == store_outputs.fill_time_column(table), (
+        "README.md's time column differs from benchmarks/results/lesson-times.json: "
+        "run python scripts/store_outputs.py --tables")
+
+
+def test_fill_time_column_writes_each_row():
+    table = "| # | notebook | run / study time |\n|---|---|---|\n| 01 | a | - |\n| 07 | b | - |"
+    filled = store_outputs.fill_time_column(table).split("\n")
+    assert filled[2].endswith(f" {store_outputs.lesson_times_cell('01')} |")
+    assert filled[3].endswith(f" {store_outputs.lesson_times_cell('07')} |")
+    assert "-" not in filled[3].split("|")[3]
+
+
+def test_lesson_07_full_size_figures_are_the_recorded_runs():
+    """Lesson 07 draws the recorded full-size runs beside its own subsets: the literal must be those runs."""
+    nb = nbformat.read(ROOT / "notebooks" / "07_unlabeled_reviews.ipynb", as_version=4)
+    line = next(line for cell in nb.cells if cell.cell_type == "code"
+                for line in cell.source.splitlines() if line.startswith("FULL_SIZE = "))
+    full_size = ast.literal_eval(line.split("=", 1)[1].strip())
+    rows = json.loads((ROOT / "benchmarks" / "results" / "pretraining-cpu-pretrained.json").read_text())["rows"]
+    pretrained = [r["test_accuracy"] for r in rows if r["model"] == "cpu-pretrained profile"]
+    random_init = next(r["test_accuracy"] for r in rows if "random init" in r["model"])
+    tfidf = next(r["test_accuracy"] for r in rows if r["profile"] == "tfidf")
+    assert len(pretrained) == 3
+    assert full_size == {"random init": round(random_init, 4),
+                         "word2vec, frozen": round(statistics.mean(pretrained), 4), "TF-IDF": round(tfidf, 4)}
