@@ -74,8 +74,12 @@ def clean_outputs(cell) -> list:
 
 
 def provenance_line(run: dict) -> str:
+    # the machine's own precision and threads are not what the run used when it ran as the slow stand-in
+    how = (", run as a slow CPU (float32, one PyTorch thread)"
+           if run["command"].startswith(STAND_IN) else "")
     return (f"{PROVENANCE_MARK} come from one run of this notebook, top to bottom in a fresh kernel, on {run['date']}: "
-            f"the `{run['profile']}` profile on {run['data']}, {run['machine']}. Your own run prints its own numbers.")
+            f"the `{run['profile']}` profile on {run['data']}, {run['machine']}{how}. "
+            "Your own run prints its own numbers.")
 
 
 def lesson_key(path: Path) -> str:
