@@ -142,6 +142,9 @@ def test_units_come_from_table_headers_and_json_keys():
               "train_reviews_per_s": 65.5, "versions": {"torch": "2.13.0+cpu"}, "date": "2026-11-27"}
     numbers = {(n.kind, round(n.value, 4)) for n in cf.numbers_in_json(record, "r.json")}
     assert numbers == {("time", 199.7), ("time", 0.0174), ("size", round(509.4 * 2**20, 4)), (None, 65.5)}
+    minutes = "| notebook | run seconds | study minutes | min freq |\n|---|---|---|---|\n| 01 | 18 | 30 | 2 |\n"
+    numbers = {(n.kind, n.value) for n in cf.numbers_in_markdown_results(minutes, "t.md")}
+    assert numbers >= {("time", 18.0), ("time", 1800.0), (None, 2.0)}  # min_freq is no time
 
 
 # -- the check on a made-up course ------------------------------------------------------------------------------------
