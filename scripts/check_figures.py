@@ -44,7 +44,7 @@ When a figure matches a source number
   percentage (0.0075 matches 0.75%).
 - Times and sizes match only source numbers that are times or sizes: with their unit beside them (109 s, 3.5
   minutes, 509 MiB), or in a table column or JSON key that names it ("training s", "seconds", "peak memory MiB",
-  train_seconds, latency_ms_median, peak_rss_mib). Units convert (2 minutes matches 120 s).
+  train_seconds, latency_ms_median, peak_rss_mib, "study minutes"). Units convert (2 minutes matches 120 s).
 - "About" (about, around, roughly, approximately, some, nearly, almost, ~) widens a time, size, ratio or count to
   ±10% of the figure, if that is wider than its precision: "about 2 minutes" matches 108-132 s or, by precision,
   90-150 s (the wider wins); "about a minute" matches 30-90 s, so "trains in about a minute" against 92-102 s
@@ -164,6 +164,8 @@ def unit_named_by(label: str) -> str | None:
             return size
     if re.search(r"(^|\s)s($|\s)|\bseconds?\b|\bsecs?\b|\(s\)", label):
         return "s"
+    if re.search(r"\bminutes?\b", label):  # "study minutes"; not "min": min_freq is a setting, not a time
+        return "min"
     if "%" in label:
         return "%"
     return None
