@@ -18,6 +18,11 @@ os.environ.setdefault("TQDM_MININTERVAL", "5")
 # The notebooks under test train and save models: into a folder of their own, never into artifacts/, where a
 # learner's trained (or handed-out) model lives. Each test session starts with no model at all.
 TEST_ARTIFACTS = tempfile.mkdtemp(prefix="course-test-artifacts-")
+# pytest-xdist (`-n auto` in pyproject.toml): one worker per core. PyTorch's threads in every worker on the same
+# cores slow each other down badly (OpenMP threads spin while they wait), so the workers share the cores out.
+if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
+    os.environ.setdefault("OMP_NUM_THREADS",
+                          str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))))
 os.environ["SENTIMENT_ARTIFACTS"] = TEST_ARTIFACTS
 
 

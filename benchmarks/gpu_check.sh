@@ -78,8 +78,10 @@ run_step() {
 notebook() {
   run_step "nbval $1" nbval "$(scaled "$2")" "$3" env SENTIMENT_PROFILE="$notebook_profile" \
     GPU_CHECK_ARTIFACTS="$work/artifacts-notebooks" \
-    python3 -m pytest -p nbval.plugin -p gpu_nbval -q -rfE "notebooks/$1.ipynb"
+    python3 -m pytest -p nbval.plugin -p gpu_nbval -q -rfE -o addopts="$nbval_options" "notebooks/$1.ipynb"
 }
+# pyproject.toml's addopts without its pytest-xdist options: one lesson at a time, and plugins are not autoloaded here
+nbval_options="-p no:cacheprovider --nbval-lax --nbval-current-env --nbval-cell-timeout=600"
 
 # train_run PROFILE LIMIT ALONGSIDE: one training run; gpu_train.py caps training so that the run ends within LIMIT
 train_run() {

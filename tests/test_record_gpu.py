@@ -96,3 +96,18 @@ def test_a_rehearsal_is_recorded_apart_and_a_wrong_folder_is_one_line(tmp_path, 
                                         ("Tesla T4", "tesla-t4")])
 def test_machine_kind_from_the_gpu_name(name, kind):
     assert record_gpu.machine_kind({"machine": {"gpu": name}}) == kind
+
+
+def test_gpu_check_runs_nbval_with_the_projects_options_less_xdist():
+    """gpu_check.sh loads no plugin by itself, so it cannot take pyproject's `-n auto`: its options are the rest."""
+    import re
+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    addopts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
+    without_xdist = re.sub(r"-n \S+ --dist \S+ ", "", addopts).replace(" --durations=20", "")
+    script = (ROOT / "benchmarks" / "gpu_check.sh").read_text()
+    assert f'nbval_options="{without_xdist}"' in script
