@@ -27,7 +27,8 @@ VALIDATION_REVIEWS = 2_500
 WARMUP_BATCHES, TIMED_BATCHES = 2, 5
 TIMING_BUDGET_SECONDS = 6.0  # per profile, for the timed batches: both profiles stay near 30 s on a slow machine
 # a prediction above this share of a profile's cap is a warning: on this course's 2-core machine, predictions came out
-# 10-20% below one-epoch runs of the pipeline, and a browser or a video call slows a laptop down further
+# 1-24% below one-epoch runs of the pipeline (benchmarks/results/doctor.md), and a browser or a video call slows a
+# laptop down further
 NEAR_CAP = 0.85
 SPEED_DEADLINE_SECONDS = 25.0  # no profile is measured after this, so that doctor stays within a minute
 ELSEWHERE = "train in Colab on a GPU, or hand out a checkpoint trained on a faster machine"
