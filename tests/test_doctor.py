@@ -24,8 +24,8 @@ def room(monkeypatch, tmp_path):
     monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
     monkeypatch.delenv("SENTIMENT_AMP", raising=False)
     monkeypatch.setenv("SENTIMENT_ARTIFACTS", str(tmp_path / "artifacts"))
-    monkeypatch.setattr(doctor, "hub_cache_root", lambda: tmp_path / "hf-datasets")
-    monkeypatch.setattr(doctor, "measure_training_speed", lambda profile, texts, labels, where: FAST)
+    monkeypatch.setattr(doctor.data_source, "hub_cache_root", lambda: tmp_path / "hf-datasets")
+    monkeypatch.setattr(doctor.speed, "measure_training_speed", lambda profile, texts, labels, where: FAST)
     return tmp_path
 
 
@@ -115,7 +115,7 @@ def test_no_data_and_no_sample_is_a_blocker(capsys, monkeypatch, tmp_path):
 
 
 def test_cuda_gpu_with_a_cpu_build_warns(capsys, monkeypatch):
-    monkeypatch.setattr(doctor, "nvidia_gpu_present", lambda: True)
+    monkeypatch.setattr(doctor.environment, "nvidia_gpu_present", lambda: True)
     monkeypatch.setattr(torch.version, "cuda", None)
     code, checks = run_doctor(capsys)
     build = checks["torch build"]
@@ -124,7 +124,7 @@ def test_cuda_gpu_with_a_cpu_build_warns(capsys, monkeypatch):
 
 
 def test_cuda_build_without_a_gpu_warns_and_says_how_to_get_the_cpu_build(capsys, monkeypatch):
-    monkeypatch.setattr(doctor, "nvidia_gpu_present", lambda: False)
+    monkeypatch.setattr(doctor.environment, "nvidia_gpu_present", lambda: False)
     monkeypatch.setattr(torch.version, "cuda", "12.8")
     code, checks = run_doctor(capsys)
     build = checks["torch build"]
@@ -134,7 +134,7 @@ def test_cuda_build_without_a_gpu_warns_and_says_how_to_get_the_cpu_build(capsys
 
 
 def test_cuda_device_with_a_cuda_build_is_ok(capsys, monkeypatch):
-    monkeypatch.setattr(doctor, "nvidia_gpu_present", lambda: True)
+    monkeypatch.setattr(doctor.environment, "nvidia_gpu_present", lambda: True)
     monkeypatch.setattr(torch.version, "cuda", "12.8")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=0: "NVIDIA H200")
@@ -167,7 +167,7 @@ def test_cpu_device_with_and_without_bf16(capsys, monkeypatch, bf16, precision):
 def test_a_prediction_over_the_cap_warns(capsys, monkeypatch):
     monkeypatch.setitem(PROFILES, "cpu", PROFILES["cpu"].with_changes(max_train_seconds=300.0))
     slow = doctor.Speed(1.0, 2.0, 3, 180.0, "cpu", "float32")
-    monkeypatch.setattr(doctor, "measure_training_speed", lambda profile, texts, labels, where: slow)
+    monkeypatch.setattr(doctor.speed, "measure_training_speed", lambda profile, texts, labels, where: slow)
     code, checks = run_doctor(capsys)
     cpu = checks["cpu profile"]
     batches = -(-22_500 // PROFILES["cpu"].batch_size)
@@ -181,7 +181,7 @@ def test_a_prediction_close_to_the_cap_warns(capsys, monkeypatch):
     epochs = PROFILES["cpu"].epochs
     near = doctor.Speed(0.9 * 300 / epochs / batches, 0.0, 5, 180.0, "cpu", "float32")  # 90% of the cap
     monkeypatch.setitem(PROFILES, "cpu", PROFILES["cpu"].with_changes(max_train_seconds=300.0))
-    monkeypatch.setattr(doctor, "measure_training_speed", lambda profile, texts, labels, where: near)
+    monkeypatch.setattr(doctor.speed, "measure_training_speed", lambda profile, texts, labels, where: near)
     code, checks = run_doctor(capsys)
     cpu = checks["cpu profile"]
     assert code == 0 and cpu["verdict"] == "warning" and "close to" in cpu["message"] and cpu["advice"]
@@ -189,7 +189,7 @@ def test_a_prediction_close_to_the_cap_warns(capsys, monkeypatch):
 
 def test_a_slow_machine_times_its_warm_up_batches_only(monkeypatch):
     fits = []
-    monkeypatch.setattr(doctor, "_fit_seconds", lambda *args: fits.append(args) or (8.0, 1))  # 8 s for one batch
+    monkeypatch.setattr(doctor.speed, "_fit_seconds", lambda *args: fits.append(args) or (8.0, 1))  # 8 s for one batch
     texts = ["a good film, well acted", "a dull film, badly written"] * 200
     speed = REAL_MEASURE(PROFILES["cpu"], texts, [1, 0] * 200, torch.device("cpu"))
     assert len(fits) == 1 and speed.seconds_per_batch == 8.0 and speed.batches_timed == 1
@@ -198,12 +198,12 @@ def test_a_slow_machine_times_its_warm_up_batches_only(monkeypatch):
 
 def test_profiles_past_the_deadline_are_not_measured(capsys, monkeypatch):
     clock = [0.0]
-    monkeypatch.setattr(doctor.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(doctor.speed.time, "perf_counter", lambda: clock[0])
 
     def measure(profile, texts, labels, where):  # a machine that takes 30 s to measure a profile
         clock[0] += 30.0
         return FAST
-    monkeypatch.setattr(doctor, "measure_training_speed", measure)
+    monkeypatch.setattr(doctor.speed, "measure_training_speed", measure)
     code, checks = run_doctor(capsys)
     assert checks["cpu profile"]["verdict"] == "ok" and "seconds_per_batch" in checks["cpu profile"]["values"]
     skipped = checks["cpu-pretrained profile"]
@@ -220,7 +220,7 @@ def test_a_prediction_within_the_cap_is_ok(capsys, monkeypatch):
 
 def test_missing_package_is_a_problem(capsys, monkeypatch):
     real = doctor.installed_version
-    monkeypatch.setattr(doctor, "installed_version", lambda name: None if name == "gensim" else real(name))
+    monkeypatch.setattr(doctor.environment, "installed_version", lambda name: None if name == "gensim" else real(name))
     code, checks = run_doctor(capsys)
     assert code == 1 and checks["gensim"]["verdict"] == "problem" and "not installed" in checks["gensim"]["message"]
     assert 'pip install "gensim>=' in checks["gensim"]["advice"]  # the minimum comes from the install's metadata
@@ -228,7 +228,8 @@ def test_missing_package_is_a_problem(capsys, monkeypatch):
 
 def test_too_old_package_is_a_problem(capsys, monkeypatch):
     real = doctor.installed_version
-    monkeypatch.setattr(doctor, "installed_version", lambda name: "2.0.1" if name == "torch" else real(name))
+    monkeypatch.setattr(doctor.environment, "installed_version",
+                        lambda name: "2.0.1" if name == "torch" else real(name))
     code, checks = run_doctor(capsys)
     assert code == 1 and checks["torch"]["verdict"] == "problem" and "too old" in checks["torch"]["message"]
     assert checks["torch"]["values"]["needed"] == ">=2.4"
@@ -237,8 +238,9 @@ def test_too_old_package_is_a_problem(capsys, monkeypatch):
 @pytest.mark.parametrize("in_colab, verdict", [(False, "warning"), (True, "ok")])
 def test_colab_ipywidgets_7_is_fine_in_colab_only(capsys, monkeypatch, in_colab, verdict):
     real = doctor.installed_version
-    monkeypatch.setattr(doctor, "installed_version", lambda name: "7.7.1" if name == "ipywidgets" else real(name))
-    monkeypatch.setattr(doctor.colab, "in_colab", lambda: in_colab)
+    monkeypatch.setattr(doctor.environment, "installed_version",
+                        lambda name: "7.7.1" if name == "ipywidgets" else real(name))
+    monkeypatch.setattr(doctor.environment.colab, "in_colab", lambda: in_colab)
     code, checks = run_doctor(capsys)
     assert code == 0 and checks["ipywidgets"]["verdict"] == verdict and checks["colab"]["values"]["colab"] is in_colab
     if verdict == "warning":
@@ -250,7 +252,7 @@ def test_artifacts_found_and_low_disk(capsys, monkeypatch, room):
     pretrained.mkdir(parents=True)
     (room / "artifacts" / "sentiment_lstm.pt").write_bytes(b"x" * 1000)
     (pretrained / "word2vec-256d.pt").write_bytes(b"x" * 1000)
-    monkeypatch.setattr(doctor.shutil, "disk_usage", lambda path: SimpleNamespace(free=int(0.1e9)))
+    monkeypatch.setattr(doctor.disk.shutil, "disk_usage", lambda path: SimpleNamespace(free=int(0.1e9)))
     code, checks = run_doctor(capsys)
     assert checks["checkpoint"]["values"]["present"] and checks["word2vec cache"]["values"]["present"]
     assert "from its cache" in checks["cpu-pretrained profile"]["message"]
@@ -290,8 +292,8 @@ def test_help_has_examples(capsys):
 
 def test_the_real_timing_predicts_each_profile(capsys, monkeypatch):
     """The one test that trains real batches (a few, of both workshop profiles) on the bundled sample."""
-    monkeypatch.setattr(doctor, "measure_training_speed", REAL_MEASURE)
-    monkeypatch.setattr(doctor, "TIMING_BUDGET_SECONDS", 1.0)
+    monkeypatch.setattr(doctor.speed, "measure_training_speed", REAL_MEASURE)
+    monkeypatch.setattr(doctor.speed, "TIMING_BUDGET_SECONDS", 1.0)
     code, checks = run_doctor(capsys)
     for name in ("cpu", "cpu-pretrained"):
         values, profile = checks[f"{name} profile"]["values"], PROFILES[name]

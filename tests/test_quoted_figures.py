@@ -290,21 +290,11 @@ def test_the_allowed_list_is_well_formed():
     assert cf.load_allowed(), "tests/quoted-figures-allowed.yml is empty or missing"
 
 
-# The lessons and README are being edited as a whole (issue #22): until a file is edited, its findings are reported
-# (xfail) and do not block a commit. Once `python scripts/check_figures.py FILE` passes, delete FILE here: from then
-# on the test holds it. When the set is empty, delete it and the xfail below.
-NOT_YET_EDITED: set[str] = set()
 TEXTS = [cf.relative_name(p, ROOT) for p in cf.default_texts()]
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param(t, marks=pytest.mark.xfail(strict=False, reason="not edited yet (issue #22): see NOT_YET_EDITED"))
-    if t in NOT_YET_EDITED else t for t in TEXTS])
+@pytest.mark.parametrize("text", TEXTS)
 def test_every_quoted_figure_has_a_source(text):
     findings = cf.check([ROOT / text])
     assert not findings, (f"{len(findings)} quoted figure(s) without a source (the rules: python "
                           f"scripts/check_figures.py --help):\n\n" + "\n".join(map(str, findings)))
-
-
-def test_the_files_not_yet_edited_exist():
-    assert NOT_YET_EDITED <= set(TEXTS)
