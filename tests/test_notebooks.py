@@ -33,7 +33,7 @@ def test_the_lessons_the_baseline_and_their_solutions_exist():
 def test_lesson_structure(path):
     markdown = "\n".join(source(c) for c in cells(path) if c["cell_type"] == "markdown")
     assert re.match(r"# \d\d\w? · ", source(cells(path)[0]))
-    for heading in ("What you will learn", "**Time:**", "## What we learned", "## Exercises"):
+    for heading in ("What you will learn", "**Time:**", "## What you learned", "## Exercises"):
         assert heading in markdown, heading
     code = [source(c) for c in cells(path) if c["cell_type"] == "code"]
     # the set-up cell comes first: it installs with %pip (errors visible) only where the package is missing
