@@ -4,8 +4,12 @@ import pytest
 from sentiment_helpers import ensemble
 
 
-def test_combine_is_a_weighted_average():
-    assert np.allclose(ensemble.combine([0.2, 1.0], [0.6, 0.0], 0.25), [0.5, 0.25])
+def test_combine_averages_the_log_odds():
+    # log-odds: 0.2 -> -log 4, 0.8 -> log 4; 0.5 -> 0; 0.9 -> log 9, 0.1 -> -log 9
+    assert np.allclose(ensemble.combine([0.2, 0.9], [0.8, 0.5], 0.5), [0.5, 0.75])
+    assert np.allclose(ensemble.combine([0.9], [0.1], 0.75), [1 / (1 + np.exp(-0.5 * np.log(9)))])
+    # a certain model gives a large finite log-odds, not infinity: the other model can still be heard
+    assert 0.5 < ensemble.combine([1.0], [0.0], 0.6)[0] < 1.0
 
 
 def test_the_weight_is_chosen_on_validation_only():
