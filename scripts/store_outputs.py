@@ -5,7 +5,8 @@ so that a preview (GitHub, nbviewer, Colab's first open) shows the figures, tabl
 
 The run is the `cpu` profile (SENTIMENT_PROFILE changes it) on the full data; the bundled sample is refused,
 since its numbers mean little. The lessons run in order, so 04b, 05 and 06 use the model that 04 trains; it is
-written to artifacts/ (an existing model there is first moved to artifacts/before-store-outputs/).
+written to artifacts/ (when 04 runs, an existing model there is first moved to artifacts/before-store-outputs/;
+when only later notebooks run, they read the model of the stored run of 04).
 
 What is stored: every output except stderr (progress bars, warnings) and widget views (a preview cannot show them,
 and no widget state is kept); each code cell's metadata gets the hash of its source (tests/test_notebooks.py
@@ -177,7 +178,10 @@ def main() -> None:
         parser.error(f"{source} is not the full IMDB data ({len(frames['train']):,} train reviews)")
     profile = os.environ.get("SENTIMENT_PROFILE", "cpu")
     artifacts = ROOT / "artifacts"
-    if (artifacts / "sentiment_lstm.pt").is_file():
+    paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("**/*.ipynb"))
+    # lesson 04 trains the model the later lessons read: when it runs, it starts from none; when only later
+    # lessons run again, they read the model of the stored run of 04
+    if any(lesson_key(p) == "04" for p in paths) and (artifacts / "sentiment_lstm.pt").is_file():
         backup = artifacts / "before-store-outputs"
         backup.mkdir(parents=True, exist_ok=True)
         shutil.move(artifacts / "sentiment_lstm.pt", backup / "sentiment_lstm.pt")
@@ -199,7 +203,6 @@ def main() -> None:
     env = {"SENTIMENT_PROFILE": profile, "IMDB_DATA_DIR": str(learner_path), "SENTIMENT_ARTIFACTS": str(artifacts)}
     os.environ.pop("MPLBACKEND", None)  # the kernel's inline backend, so figures are stored as images
     os.environ.update({"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"})
-    paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("**/*.ipynb"))
     times = {}
     for path in paths:
         if ".ipynb_checkpoints" not in path.parts:
