@@ -35,11 +35,6 @@ STACKING_NOTE = ("Stacking's two coefficients are fitted on the very validation 
                  "The course keeps the average of log-odds: one weight, on a grid.")
 
 
-def log_loss(labels: np.ndarray, p: np.ndarray) -> float:
-    p = np.clip(p, 1e-7, 1 - 1e-7)
-    return float(-np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
-
-
 def probability_average(p_first: np.ndarray, p_second: np.ndarray, weight: float) -> np.ndarray:
     return weight * p_first + (1 - weight) * p_second
 
@@ -64,17 +59,18 @@ def main() -> None:
     rows = []
     for name, combine in (("average of probabilities", probability_average),
                           ("average of log-odds (the course's)", ensemble.combine)):
-        losses = [log_loss(labels["validation"], combine(*p["validation"], w)) for w in ensemble.WEIGHTS]
-        weight = float(ensemble.WEIGHTS[int(np.argmin(losses))])
-        right = {split: float(((combine(*p[split], weight) >= 0.5) == labels[split]).mean()) for split in p}
-        rows.append({"combination": name, "weight of the BiLSTM": f"{weight:.2f}", "validation log loss": min(losses),
-                     "validation accuracy": right["validation"], "test accuracy": right["test"]})
+        table = ensemble.weight_table(*p["validation"], labels["validation"], combination=combine)
+        best = table.loc[table["log loss"].idxmin()]
+        test_right = float(((combine(*p["test"], best["weight"]) >= 0.5) == labels["test"]).mean())
+        rows.append({"combination": name, "weight of the BiLSTM": f"{best['weight']:.2f}",
+                     "validation log loss": float(best["log loss"]), "validation accuracy": float(best["accuracy"]),
+                     "test accuracy": test_right})
     features = {split: np.column_stack([ensemble.logit(q) for q in p[split]]) for split in p}
     stacked = LogisticRegression(C=1e6).fit(features["validation"], labels["validation"])
     stacked_p = {split: stacked.predict_proba(features[split])[:, 1] for split in p}
     rows.append({"combination": "logistic regression on the two log-odds (stacking, fitted on validation)",
                  "weight of the BiLSTM": f"coefficients {stacked.coef_[0][0]:.2f} / {stacked.coef_[0][1]:.2f}",
-                 "validation log loss": log_loss(labels["validation"], stacked_p["validation"]),
+                 "validation log loss": ensemble.log_loss(labels["validation"], stacked_p["validation"]),
                  "validation accuracy": float(((stacked_p["validation"] >= 0.5) == labels["validation"]).mean()),
                  "test accuracy": float(((stacked_p["test"] >= 0.5) == labels["test"]).mean())})
     settings = " ".join(f"{k}={os.environ[k]}" for k in ("SENTIMENT_AMP", "OMP_NUM_THREADS") if k in os.environ)

@@ -42,3 +42,18 @@ def test_two_models_with_different_mistakes_do_better_together():
 def test_a_weight_of_zero_or_one_gives_one_model_back(weight):
     a, b = np.array([0.3, 0.7]), np.array([0.9, 0.1])
     assert np.array_equal(ensemble.combine(a, b, weight), a if weight else b)
+
+
+def test_log_loss_of_probabilities_is_the_cross_entropy_and_finite_for_a_certain_mistake():
+    labels, p = np.array([1, 0, 1]), np.array([0.8, 0.3, 0.0])
+    expected = -np.mean([np.log(0.8), np.log(0.7), np.log(1e-7)])
+    assert np.isclose(ensemble.log_loss(labels, p), expected)
+
+
+def test_the_weight_search_takes_another_combination_to_compare():
+    labels = np.array([1, 0] * 20)
+    first, second = np.where(labels == 1, 0.9, 0.1), np.full(40, 0.5)
+    probability_average = lambda a, b, w: w * a + (1 - w) * b  # noqa: E731
+    table = ensemble.weight_table(first, second, labels, combination=probability_average)
+    assert np.isclose(table.loc[table.weight == 0.5, "log loss"].item(), ensemble.log_loss(labels, 0.5 * first + 0.25))
+    assert ensemble.choose_weight(first, second, labels, combination=probability_average) == 1.0
