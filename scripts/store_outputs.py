@@ -136,6 +136,12 @@ def store(path: Path, run: dict, env: dict) -> float:
     return seconds
 
 
+def sets_model_aside(paths: list[Path]) -> bool:
+    """Lesson 04 trains the model the later lessons read: when it runs, it starts from none (an existing model is
+    set aside); when only later lessons run again, they read the model of the stored run of 04."""
+    return any(lesson_key(p) == "04" for p in paths)
+
+
 def record_times(times: dict[str, float], run: dict) -> None:
     """Add this run's notebook times to benchmarks/results/lesson-times.{json,md} (other notebooks' rows stay)."""
     json_path = TIMES.with_suffix(".json")
@@ -179,9 +185,7 @@ def main() -> None:
     profile = os.environ.get("SENTIMENT_PROFILE", "cpu")
     artifacts = ROOT / "artifacts"
     paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("**/*.ipynb"))
-    # lesson 04 trains the model the later lessons read: when it runs, it starts from none; when only later
-    # lessons run again, they read the model of the stored run of 04
-    if any(lesson_key(p) == "04" for p in paths) and (artifacts / "sentiment_lstm.pt").is_file():
+    if sets_model_aside(paths) and (artifacts / "sentiment_lstm.pt").is_file():
         backup = artifacts / "before-store-outputs"
         backup.mkdir(parents=True, exist_ok=True)
         shutil.move(artifacts / "sentiment_lstm.pt", backup / "sentiment_lstm.pt")

@@ -71,3 +71,17 @@ def test_lesson_07_full_size_figures_are_the_recorded_runs():
     assert len(pretrained) == 3
     assert full_size == {"random init": round(random_init, 4),
                          "word2vec, frozen": round(statistics.mean(pretrained), 4), "TF-IDF": round(tfidf, 4)}
+
+
+def test_only_a_run_of_lesson_04_sets_the_trained_model_aside():
+    notebooks = ROOT / "notebooks"
+    assert store_outputs.sets_model_aside([notebooks / "04_training.ipynb", notebooks / "05_evaluation.ipynb"])
+    assert not store_outputs.sets_model_aside([notebooks / "05_evaluation.ipynb",
+                                               notebooks / "04b_classical_baseline.ipynb"])
+
+
+def test_the_provenance_line_says_when_the_run_was_the_slow_stand_in():
+    run = {"date": "2026-01-01", "profile": "cpu", "data": "the full IMDB data", "machine": "2 CPU cores (X)",
+           "command": f"{store_outputs.STAND_IN} SENTIMENT_PROFILE=cpu python scripts/store_outputs.py"}
+    assert "float32, one PyTorch thread" in store_outputs.provenance_line(run)
+    assert "float32" not in store_outputs.provenance_line({**run, "command": "python scripts/store_outputs.py"})
