@@ -20,9 +20,9 @@ os.environ.setdefault("TQDM_MININTERVAL", "5")
 TEST_ARTIFACTS = tempfile.mkdtemp(prefix="course-test-artifacts-")
 # pytest-xdist (`-n auto` in pyproject.toml): one worker per core. PyTorch's threads in every worker on the same
 # cores slow each other down badly (OpenMP threads spin while they wait), so the workers share the cores out.
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)  # as -n auto
 if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
-    os.environ.setdefault("OMP_NUM_THREADS",
-                          str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))))
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, CORES // int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))))
 os.environ["SENTIMENT_ARTIFACTS"] = TEST_ARTIFACTS
 
 

@@ -24,8 +24,6 @@ from .device import pick_device
 from .files import output_folder, write_json
 from .held_out import (
     EVAL_BATCH_SIZE,
-    RUN_SPLIT_SIZES,
-    CheckpointEvaluation,
     calibrate_checkpoint,
     evaluate_checkpoint,
     held_out_split,
@@ -36,18 +34,17 @@ from .prepare import PreparedData, build_model, describe_run, labelled_subset, p
 from .pretrain_run import (
     language_models_for,
     pretrain_embedding,
-    pretrain_language_models,
     pretrain_model,
     word_vectors_for,
 )
 from .profiles import Profile, get_profile
 
 __all__ = [  # the names lessons, benchmarks and the command line use as pipeline.<name>
-    "CHECKPOINT_NAME", "EVAL_BATCH_SIZE", "RUN_SPLIT_SIZES", "CheckpointEvaluation", "PreparedData", "RunResult",
+    "CHECKPOINT_NAME", "EVAL_BATCH_SIZE", "PreparedData", "RunResult",
     "build_model", "calibrate_checkpoint", "checkpoint_saver", "data", "default_checkpoint_path", "describe_run",
     "ensure_checkpoint", "evaluate", "evaluate_checkpoint", "get_profile", "held_out_split", "labelled_subset",
     "language_models_for",
-    "library_versions", "prepare_data", "pretrain_embedding", "pretrain_language_models", "pretrain_model",
+    "library_versions", "prepare_data", "pretrain_embedding", "pretrain_model",
     "pretrained_cache_path", "profile_splits", "run_metadata", "run_training", "word_vectors_for",
 ]
 

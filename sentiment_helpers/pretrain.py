@@ -28,12 +28,6 @@ from . import data
 from .cache import fingerprint, why_stale
 from .errors import DataError
 from .files import atomic_file
-from .lm_cache import (  # noqa: F401  the language models' pretraining lives beside them; importable from here too
-    LanguageModels,
-    LMSettings,
-    cached_language_models,
-    train_language_models,
-)
 from .text import tokenize
 from .vocab import PAD_ID, Vocab
 

@@ -26,12 +26,18 @@ def pretrain_model(model: SentimentLSTM, profile: Profile, prepared: PreparedDat
     return pretrain_language_models(model, profile, prepared, progress=progress, cache=cache)
 
 
+def cache_path(profile: Profile, cache: str | Path | None) -> Path:
+    """The pretraining cache a run uses: the one given, or the profile's own."""
+    return Path(cache) if cache else pretrained_cache_path(profile)
+
+
 def _pretraining_record(method: str, prepared: PreparedData, cache: Path, from_cache: bool, build_seconds: float,
-                        start: float, **details) -> dict:
+                        start: float, built_for: dict, **details) -> dict:
+    # built_for: what the cache was built from (its texts' count and settings), so the texts are not listed again
+    unlabeled = len(prepared.dataset["unsupervised"])
     return {"method": method, "from_cache": from_cache, "cache": str(cache), "build_seconds": build_seconds,
-            "seconds": time.perf_counter() - start,
-            "train_reviews": len(prepared.pretraining_texts()) - len(prepared.dataset["unsupervised"]),
-            "unlabeled_reviews": len(prepared.dataset["unsupervised"]), "test_reviews": 0,
+            "seconds": time.perf_counter() - start, "settings": built_for["settings"],
+            "train_reviews": built_for["n_texts"] - unlabeled, "unlabeled_reviews": unlabeled, "test_reviews": 0,
             "unlabeled_test_copies_left_out": prepared.unlabeled_test_copies, **details}
 
 
@@ -43,7 +49,7 @@ def language_models_for(profile: Profile, prepared: PreparedData, progress: bool
                                    epochs=profile.pretrain_epochs, max_seconds=profile.pretrain_max_seconds)
     return cached_language_models(
         prepared.pretraining_texts(), prepared.dataset["validation"]["text"], prepared.vocab,
-        Path(cache) if cache else pretrained_cache_path(profile), settings, progress)
+        cache_path(profile, cache), settings, progress)
 
 
 def pretrain_language_models(model: SentimentLSTM, profile: Profile, prepared: PreparedData, progress: bool = True,
@@ -52,12 +58,12 @@ def pretrain_language_models(model: SentimentLSTM, profile: Profile, prepared: P
     training + unlabeled reviews (cached); their perplexity is measured on the validation reviews."""
     start = time.perf_counter()
     models, from_cache = language_models_for(profile, prepared, progress, cache)
-    cache = Path(cache) if cache else pretrained_cache_path(profile)
+    cache = cache_path(profile, cache)
     lm.init_classifier(model, models.forward, models.backward)
     model.embedding.weight.requires_grad_(not profile.freeze_embedding)
     perplexity = {d: models.info[d][-1]["val_perplexity"] for d in ("forward", "backward")}
-    return _pretraining_record("lm", prepared, cache, from_cache, models.info["seconds"], start,
-                               settings=models.built_for["settings"], validation_perplexity=perplexity,
+    return _pretraining_record("lm", prepared, cache, from_cache, models.info["seconds"], start, models.built_for,
+                               validation_perplexity=perplexity,
                                lm_epochs={d: models.info[d] for d in ("forward", "backward")},
                                frozen=profile.freeze_embedding)
 
@@ -70,7 +76,7 @@ def word_vectors_for(profile: Profile, prepared: PreparedData, progress: bool = 
     settings = pretrain.Word2VecSettings(dim=profile.model.embed_dim, epochs=profile.pretrain_epochs,
                                          skip_gram=profile.pretrain_skip_gram)
     return pretrain.cached_word2vec(prepared.pretraining_texts(),
-                                    Path(cache) if cache else pretrained_cache_path(profile), settings, progress)
+                                    cache_path(profile, cache), settings, progress)
 
 
 def pretrain_embedding(model: SentimentLSTM, profile: Profile, prepared: PreparedData, progress: bool = True,
@@ -78,13 +84,13 @@ def pretrain_embedding(model: SentimentLSTM, profile: Profile, prepared: Prepare
     """Start ``model``'s embedding from word2vec vectors of the training + unlabeled reviews (cached), and freeze it
     if the profile says so. Returns what was done, for metrics.json."""
     start = time.perf_counter()
-    cache = Path(cache) if cache else pretrained_cache_path(profile)
+    cache = cache_path(profile, cache)
     vectors, from_cache = word_vectors_for(profile, prepared, progress, cache)
     matrix, coverage = pretrain.embedding_matrix(vectors, prepared.vocab)
     with torch.no_grad():
         model.embedding.weight.copy_(matrix)
     model.embedding.weight.requires_grad_(not profile.freeze_embedding)
     return _pretraining_record("word2vec", prepared, cache, from_cache, vectors.info["seconds"], start,
-                               settings=vectors.built_for["settings"], tokens=vectors.info["tokens"],
+                               vectors.built_for, tokens=vectors.info["tokens"],
                                words_with_vectors=vectors.info["words"], vocab_coverage=coverage,
                                frozen=profile.freeze_embedding)

@@ -47,7 +47,6 @@ def stratified_split(dataset, n_train: int, n_test: int, seed: int):
     same reviews in the same order, without its slow step: it reads the labels one row at a time (seconds on the full
     data since datasets 4); here they are read at once and fed to the same index generator."""
     import datasets
-    import numpy as np
 
     try:
         from datasets.utils.stratify import stratified_shuffle_split_generate_indices as split_indices

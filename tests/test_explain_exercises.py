@@ -137,3 +137,11 @@ def test_best_threshold_accepts_any_threshold_with_the_best_accuracy():
     assert exercises.check_best_threshold(labels, p_positive, 0.7)  # all right
     assert exercises.check_best_threshold(labels, p_positive, 0.65)  # just as good
     assert not exercises.check_best_threshold(labels, p_positive, 0.5)  # 0.6 wrongly called positive
+
+
+def test_uniform_perplexity_is_the_vocabulary_size(capsys):
+    import math
+
+    assert exercises.check_uniform_perplexity(21_724, vocab_size=21_724)
+    assert not exercises.check_uniform_perplexity(math.log(21_724), vocab_size=21_724)  # the loss, not its exp
+    assert "exp(mean loss)" in capsys.readouterr().out
