@@ -69,7 +69,7 @@ def epoch_check(data_dir: str, reviews: int, report: dict, work: Path) -> list[d
     for name in doctor.speed.TIMED_PROFILES:
         values = next(c["values"] for c in report["checks"] if c["name"] == f"{name} profile")
         settings = [f"n_train={reviews}", "epochs=1", f"n_test={EPOCH_TEST_REVIEWS}"]
-        settings += ["pretrain_epochs=1"] if PROFILES[name].pretrain else []
+        settings += ["pretrain_epochs=1"] if PROFILES[name].pretrain != "none" else []
         out = work / f"train-{name}"
         command = ["python", "-m", "sentiment_helpers", "train", "--profile", name, "--data-dir", data_dir,
                    "--no-progress", *(arg for setting in settings for arg in ("--set", setting))]

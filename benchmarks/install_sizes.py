@@ -83,7 +83,8 @@ def make_kit(work: Path, data_dir: str, torch_wheels: str | None) -> tuple[Path,
     return kit, {"wheels_bytes": du_bytes(wheels), "wheel_files": len(list(wheels.glob("*.whl"))),
                  "data_bytes": du_bytes(kit / "data"), "course_archive_bytes": du_bytes(kit / "course.tar.gz"),
                  "kit_bytes": du_bytes(kit), "make_seconds": seconds,
-                 "command": f"bash scripts/wheelhouse.sh {' '.join(options)}".replace(str(work), "WORK")}
+                 "command": f"bash scripts/wheelhouse.sh {' '.join(options)}".replace(str(work), "WORK")
+                 .replace(data_dir, "DATA")}  # no path of this machine in the record
 
 
 def install_kit(kit: Path, data_dir_in_kit: Path) -> dict:

@@ -1,12 +1,13 @@
 """Run every notebook top to bottom in a fresh kernel, as a learner would, and store its outputs in the notebook,
 so that a preview (GitHub, nbviewer, Colab's first open) shows the figures, tables and results of a real run.
 
-    IMDB_DATA_DIR=../shared/data/imdb python scripts/store_outputs.py [notebooks/04_training.ipynb ...]
+    SENTIMENT_AMP=0 OMP_NUM_THREADS=1 IMDB_DATA_DIR=../shared/data/imdb python scripts/store_outputs.py [notebooks/...]
 
 The run is the `cpu` profile (SENTIMENT_PROFILE changes it) on the full data; the bundled sample is refused,
 since its numbers mean little. The lessons run in order, so 04b, 05 and 06 use the model that 04 trains; it is
 written to artifacts/ (when 04 runs, an existing model there is first moved to artifacts/before-store-outputs/;
-when only later notebooks run, they read the model of the stored run of 04).
+when only later notebooks run, they read the model of the stored run of 04, and the script refuses if artifacts/
+holds none of its profile).
 
 What is stored: every output except stderr (progress bars, warnings) and widget views (a preview cannot show them,
 and no widget state is kept); each code cell's metadata gets the hash of its source (tests/test_notebooks.py
@@ -142,6 +143,11 @@ def sets_model_aside(paths: list[Path]) -> bool:
     return any(lesson_key(p) == "04" for p in paths)
 
 
+def reads_04s_model(path: Path) -> bool:
+    """The notebooks that score the model lesson 04 trains."""
+    return lesson_key(path) in {"04b", "05", "06"} or path.stem == "solutions"
+
+
 def record_times(times: dict[str, float], run: dict) -> None:
     """Add this run's notebook times to benchmarks/results/lesson-times.{json,md} (other notebooks' rows stay)."""
     json_path = TIMES.with_suffix(".json")
@@ -174,7 +180,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.tables:
         return write_tables()
-    from sentiment_helpers import data
+    from sentiment_helpers import checkpoint, data
     from sentiment_helpers.device import describe_machine
 
     if not args.data_dir:
@@ -185,10 +191,18 @@ def main() -> None:
     profile = os.environ.get("SENTIMENT_PROFILE", "cpu")
     artifacts = ROOT / "artifacts"
     paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("**/*.ipynb"))
-    if sets_model_aside(paths) and (artifacts / "sentiment_lstm.pt").is_file():
+    model = artifacts / "sentiment_lstm.pt"
+    if not sets_model_aside(paths) and any(reads_04s_model(p) for p in paths):
+        # the later lessons' outputs must come from the model of the stored run of 04, not a stand-in or another run
+        stored_04 = nbformat.read(ROOT / "notebooks" / "04_training.ipynb", as_version=4).metadata.get("course_run", {})
+        found = checkpoint.load_checkpoint(model).metadata.get("profile") if model.is_file() else None
+        if found != stored_04.get("profile") or found != profile:
+            parser.error(f"{model.relative_to(ROOT)} is not the `{profile}` model of the stored run of lesson 04 "
+                         f"(found: {found or 'no model'}): run notebooks/04_training.ipynb too")
+    if sets_model_aside(paths) and model.is_file():
         backup = artifacts / "before-store-outputs"
         backup.mkdir(parents=True, exist_ok=True)
-        shutil.move(artifacts / "sentiment_lstm.pt", backup / "sentiment_lstm.pt")
+        shutil.move(model, backup / "sentiment_lstm.pt")
         print(f"moved the existing model to {backup.relative_to(ROOT)}/ (the lessons train their own)")
     stand_in = " ".join(f"{k}={os.environ[k]}" for k in ("SENTIMENT_AMP", "OMP_NUM_THREADS") if k in os.environ)
     run = {"profile": profile,
@@ -199,8 +213,14 @@ def main() -> None:
            "command": f"{stand_in + ' ' if stand_in else ''}SENTIMENT_PROFILE={profile} IMDB_DATA_DIR=<the full data> "
                       "python scripts/store_outputs.py",
            "versions": {"python": platform.python_version(), "torch": __import__("torch").__version__}}
+    recorded = json.loads(TIMES.with_suffix(".json").read_text()) if TIMES.with_suffix(".json").is_file() else {}
+    if args.notebooks and recorded.get("timing_machine", run["timing_machine"]) != run["timing_machine"]:
+        parser.error(f"the other lessons were timed {recorded['timing_machine']}: run these the same way "
+                     f"({STAND_IN}), or every notebook")
     # the data as a learner who followed the README reaches it: data/imdb beside the notebooks' folder
     learner_path = ROOT / "data" / "imdb"
+    if learner_path.exists() and learner_path.resolve() != Path(args.data_dir).resolve():
+        parser.error(f"data/imdb exists and is not {args.data_dir}: the notebooks would read it; move it away")
     if not learner_path.exists():
         learner_path.parent.mkdir(exist_ok=True)
         learner_path.symlink_to(Path(args.data_dir).resolve(), target_is_directory=True)

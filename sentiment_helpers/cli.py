@@ -12,6 +12,7 @@ import json
 import sys
 import textwrap
 from collections import deque
+from pathlib import Path
 
 from . import __version__
 from .archive import ARCHIVE_URL
@@ -282,7 +283,8 @@ def _download(args: argparse.Namespace) -> int:
 
     rows = download(args.out, args.from_archive)
     print(f"wrote {', '.join(f'{split} ({n:,} reviews)' for split, n in rows.items())} to {args.out}")
-    print(f"use it offline with: export IMDB_DATA_DIR={args.out}")
+    # a full path: the lessons' kernels run in notebooks/, where a relative one would point elsewhere
+    print(f"use it offline with: export IMDB_DATA_DIR={Path(args.out).resolve()}")
     return 0
 
 

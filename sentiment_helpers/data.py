@@ -33,7 +33,8 @@ SPLIT_FILES = {"train": "train", "test": "test", "unsupervised": "unsupervised"}
 RATINGS_HINT = (
     "This copy of the data has no star ratings: the Hugging Face hub's copy drops them. The original archive keeps "
     "them. To get it: `python -m sentiment_helpers download --out data/imdb --from-archive` (downloads "
-    "aclImdb_v1.tar.gz from Stanford once, about 80 MB), then set IMDB_DATA_DIR=data/imdb and load the data again. "
+    "aclImdb_v1.tar.gz from Stanford once, about 80 MB), then set IMDB_DATA_DIR to that folder's full path and load "
+    "the data again. "
     "In Colab: `!python -m sentiment_helpers download --out /content/imdb --from-archive`, then "
     "`os.environ['IMDB_DATA_DIR'] = '/content/imdb'`.")
 _hub_failure: str | None = None  # remembered, so a learner waits for an unreachable hub at most once
@@ -148,7 +149,7 @@ def load_frames(data_dir: str | Path | None = None, source: str | None = None,
             f"Using the small sample bundled with the course instead ({len(frames['train']):,} train, "
             f"{len(frames['test']):,} test{unlabeled} reviews): fine for learning the steps, not for real accuracy.\n"
             "For the full data, go online, or download it once where there is a network "
-            "(`python -m sentiment_helpers download --out data/imdb`) and set IMDB_DATA_DIR=data/imdb."
+            "(`python -m sentiment_helpers download --out data/imdb`) and set IMDB_DATA_DIR to its full path."
         )
     return frames, "bundled sample"
 

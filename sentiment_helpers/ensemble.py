@@ -53,11 +53,15 @@ def weight_table(p_first: np.ndarray, p_second: np.ndarray, labels, weights=WEIG
     return pd.DataFrame(rows)
 
 
+def best_weight(table: pd.DataFrame) -> float:
+    """The weight of a weight_table with the lowest log loss."""
+    return float(table.loc[table["log loss"].idxmin(), "weight"])
+
+
 def choose_weight(p_first_validation: np.ndarray, p_second_validation: np.ndarray, validation_labels,
                   weights=WEIGHTS, combination=combine) -> float:
     """The first model's weight with the lowest log loss on the validation reviews (the only data it sees)."""
-    table = weight_table(p_first_validation, p_second_validation, validation_labels, weights, combination)
-    return float(table.loc[table["log loss"].idxmin(), "weight"])
+    return best_weight(weight_table(p_first_validation, p_second_validation, validation_labels, weights, combination))
 
 
 @dataclass
@@ -86,9 +90,10 @@ class EnsembleReport:
 def evaluate_ensemble(names: tuple[str, str], validation: tuple[np.ndarray, np.ndarray], validation_labels,
                       test: tuple[np.ndarray, np.ndarray], test_labels) -> EnsembleReport:
     """Choose the weight on validation, then score both models and their average once on test."""
-    weight = choose_weight(*validation, validation_labels)
+    table = weight_table(*validation, validation_labels)
+    weight = best_weight(table)
     evaluations = {names[0]: compute_metrics(test_labels, test[0]), names[1]: compute_metrics(test_labels, test[1])}
-    report = EnsembleReport(names, weight, weight_table(*validation, validation_labels), evaluations, {})
+    report = EnsembleReport(names, weight, table, evaluations, {})
     combined = compute_metrics(test_labels, combine(*test, weight))
     report.test[report.ensemble_name] = combined
     report.mcnemar = {name: compare.mcnemar(combined.y_true, combined.y_pred, evaluations[name].y_pred)

@@ -85,3 +85,10 @@ def test_the_provenance_line_says_when_the_run_was_the_slow_stand_in():
            "command": f"{store_outputs.STAND_IN} SENTIMENT_PROFILE=cpu python scripts/store_outputs.py"}
     assert "float32, one PyTorch thread" in store_outputs.provenance_line(run)
     assert "float32" not in store_outputs.provenance_line({**run, "command": "python scripts/store_outputs.py"})
+
+
+def test_the_lessons_that_read_lesson_04s_model_are_known():
+    notebooks = ROOT / "notebooks"
+    readers = {p.name for p in notebooks.glob("**/*.ipynb") if store_outputs.reads_04s_model(p)}
+    assert readers == {"04b_classical_baseline.ipynb", "05_evaluation.ipynb", "06_prediction_demo.ipynb",
+                       "solutions.ipynb"}
