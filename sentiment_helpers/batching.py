@@ -9,21 +9,20 @@ from functools import partial
 import torch
 from torch.utils.data import DataLoader, Sampler
 
-from .errors import SettingsError
+from .settings import TRUNCATIONS, check_choice
 from .text import tokenize
 from .vocab import PAD_ID, UNK_ID, Vocab
 
 
 def truncate(ids: list[int], max_len: int, truncation: str = "head") -> list[int]:
     """Keep at most ``max_len`` ids: the first ones ("head"), or the first and last halves ("head+tail")."""
+    check_choice("truncation", truncation, TRUNCATIONS)  # checked on short reviews too: a typo fails at once
     if len(ids) <= max_len:
         return ids
     if truncation == "head":
         return ids[:max_len]
-    if truncation == "head+tail":  # reviews often end with the verdict
-        head = max_len // 2
-        return ids[:head] + ids[len(ids) - (max_len - head):]
-    raise SettingsError(f"truncation must be 'head' or 'head+tail', not {truncation!r}")
+    head = max_len // 2  # head+tail: reviews often end with the verdict
+    return ids[:head] + ids[len(ids) - (max_len - head):]
 
 
 @dataclass

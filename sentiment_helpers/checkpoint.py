@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import os
 import pickle
 import warnings
 from dataclasses import dataclass
@@ -24,18 +23,6 @@ from .vocab import Vocab
 
 FORMAT = "sentiment-helpers-checkpoint"
 VERSION = 1
-
-
-def default_artifacts_dir() -> Path:
-    """``$SENTIMENT_ARTIFACTS``, else ``artifacts/`` at the course's root (found from here upwards),
-    else ./artifacts."""
-    if os.environ.get("SENTIMENT_ARTIFACTS"):
-        return Path(os.environ["SENTIMENT_ARTIFACTS"])
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "sentiment_helpers").is_dir() and (folder / "pyproject.toml").is_file():
-            return folder / "artifacts"
-    return here / "artifacts"
 
 
 @dataclass

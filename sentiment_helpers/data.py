@@ -1,10 +1,10 @@
 """Loading IMDB: a local parquet folder (or the original archive), else the Hugging Face hub, else the sample
 bundled with the course.
 
-``load_imdb()`` returns a ``DatasetDict`` with ``train``, ``validation`` (10% of the training reviews,
-stratified and seeded) and ``test``; columns ``text`` and ``label`` (0 = negative, 1 = positive).
-Its ``.source`` says where the reviews came from. Model selection uses validation; test is for the
-final report only.
+``load_imdb()`` returns an ``Imdb``: its splits ``train``, ``validation`` (10% of the training reviews,
+stratified and seeded) and ``test``, each a ``datasets.Dataset`` with columns ``text`` and ``label`` (0 = negative,
+1 = positive), and its ``source``, a ``DataSource`` that says where the reviews came from. Model selection uses
+validation; test is for the final report only.
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import math
 import os
 import socket
 import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -19,17 +21,11 @@ import pandas as pd
 from . import archive
 from .errors import DataError
 from .files import output_folder
-from .splits import (  # noqa: F401  how splits are drawn lives there; these names stay importable from here
-    MOVIE_BLOCK,
-    VALIDATION_SPLITS,
-    by_movie_validation,
-    stratified_split,
-    subsample,
-)
+from .splits import VALIDATION_SPLITS, by_movie_validation, stratified_split
 
 HUB_NAME = "stanfordnlp/imdb"
 SAMPLE_DIR = Path(__file__).parent / "sample_data"
-SPLIT_FILES = {"train": "train", "test": "test", "unsupervised": "unsupervised"}
+SAMPLE, HUB = "bundled sample", "Hugging Face hub"  # DataSource kinds, with "local folder" and "IMDB archive"
 RATINGS_HINT = (
     "This copy of the data has no star ratings: the Hugging Face hub's copy drops them. The original archive keeps "
     "them. To get it: `python -m sentiment_helpers download --out data/imdb --from-archive` (downloads "
@@ -39,6 +35,39 @@ RATINGS_HINT = (
     "`os.environ['IMDB_DATA_DIR'] = '/content/imdb'`.")
 _hub_failure: str | None = None  # remembered, so a learner waits for an unreachable hub at most once
 _told: set[str] = set()
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where reviews came from: a ``kind`` and a folder or hub name (``where``; None for the sample). ``str()`` gives
+    the one line runs print and record, e.g. "local folder data/imdb"."""
+    kind: str
+    where: str | None = None
+
+    @property
+    def is_sample(self) -> bool:
+        return self.kind == SAMPLE
+
+    def __str__(self) -> str:
+        if self.kind == HUB:
+            return f"{HUB} ({self.where})"
+        return f"{self.kind} {self.where}" if self.where else self.kind
+
+
+@dataclass
+class Imdb(Mapping):
+    """IMDB's splits by name (``imdb["train"]``, each a ``datasets.Dataset``) and where they came from."""
+    splits: dict
+    source: DataSource
+
+    def __getitem__(self, split: str):
+        return self.splits[split]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.splits)
+
+    def __len__(self) -> int:
+        return len(self.splits)
 
 
 def _say_once(message: str) -> None:
@@ -121,7 +150,7 @@ def _from_hub(splits: list[str]) -> dict[str, pd.DataFrame]:
 
 
 def load_frames(data_dir: str | Path | None = None, source: str | None = None,
-                splits: tuple[str, ...] = ("train", "test")) -> tuple[dict[str, pd.DataFrame], str]:
+                splits: tuple[str, ...] = ("train", "test")) -> tuple[dict[str, pd.DataFrame], DataSource]:
     """The raw splits as DataFrames and a description of where they came from."""
     splits = list(splits)
     if source not in (None, "local", "hub", "sample"):
@@ -133,10 +162,10 @@ def load_frames(data_dir: str | Path | None = None, source: str | None = None,
             raise DataError("source='local' needs a folder: pass data_dir or set IMDB_DATA_DIR")
         folder = Path(folder).expanduser()
         kind = "IMDB archive" if archive.is_archive(folder) else "local folder"
-        return _from_folder(folder, splits), f"{kind} {folder}"
+        return _from_folder(folder, splits), DataSource(kind, str(folder))
     if source in (None, "hub"):
         try:
-            return _from_hub(splits), f"Hugging Face hub ({HUB_NAME})"
+            return _from_hub(splits), DataSource(HUB, HUB_NAME)
         except ConnectionError as error:
             if source == "hub":
                 raise DataError(f"could not load {HUB_NAME} from the Hugging Face hub: {error}") from None
@@ -151,7 +180,7 @@ def load_frames(data_dir: str | Path | None = None, source: str | None = None,
             "For the full data, go online, or download it once where there is a network "
             "(`python -m sentiment_helpers download --out data/imdb`) and set IMDB_DATA_DIR to its full path."
         )
-    return frames, "bundled sample"
+    return frames, DataSource(SAMPLE)
 
 
 def download(out: str | Path, from_archive: str | Path | None = None, progress: bool = True) -> dict[str, int]:
@@ -175,8 +204,8 @@ def download(out: str | Path, from_archive: str | Path | None = None, progress: 
 
 
 def load_imdb(data_dir: str | Path | None = None, source: str | None = None, val_fraction: float = 0.1,
-              seed: int = 42, unsupervised: bool = False, validation: str = "random"):
-    """IMDB as a ``datasets.DatasetDict``: train, validation, test (and unsupervised on request).
+              seed: int = 42, unsupervised: bool = False, validation: str = "random") -> Imdb:
+    """IMDB's splits: train, validation, test (and unsupervised on request), with where they came from.
 
     ``validation``: "random" (a stratified, seeded 10% of the training reviews) or "by-movie" (see
     ``by_movie_validation``)."""
@@ -201,14 +230,11 @@ def load_imdb(data_dir: str | Path | None = None, source: str | None = None, val
     else:
         part = lambda frame: datasets.Dataset.from_pandas(frame, features=features, preserve_index=False)
         parts = {"train": part(frames["train"][~held_out]).shuffle(seed=seed), "test": part(frames["train"][held_out])}
-    result = datasets.DatasetDict(
-        train=parts["train"], validation=parts["test"],
-        test=datasets.Dataset.from_pandas(frames["test"], features=features, preserve_index=False),
-    )
+    splits = {"train": parts["train"], "validation": parts["test"],
+              "test": datasets.Dataset.from_pandas(frames["test"], features=features, preserve_index=False)}
     if unsupervised:
-        result["unsupervised"] = datasets.Dataset.from_pandas(frames["unsupervised"], preserve_index=False)
-    result.source = where
-    return result
+        splits["unsupervised"] = datasets.Dataset.from_pandas(frames["unsupervised"], preserve_index=False)
+    return Imdb(splits, where)
 
 
 def column(dataset, name: str) -> list:

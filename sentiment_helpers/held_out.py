@@ -14,6 +14,7 @@ import torch
 
 from . import batching, calibration, checkpoint, data, evaluate
 from .device import pick_device
+from .splits import subsample
 
 EVAL_BATCH_SIZE = 256  # evaluation needs no gradients: bigger batches (sorted by length, little padding)
 
@@ -25,6 +26,10 @@ def held_out_split(bundle: checkpoint.Checkpoint, split: str = "test", data_dir:
 
     ``test`` is where its final report was measured; ``validation`` is where its epoch was chosen; ``train`` is what
     it learned from (a baseline fitted on it is compared on equal terms)."""
+    return _held_out(bundle, split, data_dir)[0]
+
+
+def _held_out(bundle: checkpoint.Checkpoint, split: str, data_dir: str | Path | None) -> tuple[object, data.DataSource]:
     if split not in RUN_SPLIT_SIZES:
         raise ValueError(f"split must be one of {', '.join(RUN_SPLIT_SIZES)}, not {split!r}")
     meta = bundle.metadata
@@ -32,12 +37,10 @@ def held_out_split(bundle: checkpoint.Checkpoint, split: str = "test", data_dir:
     # test does not depend on how validation was drawn: it can be scored on a copy without review ids too
     validation = meta.get("validation_split", "random") if split != "test" else "random"
     full = data.load_imdb(data_dir, seed=split_seed, validation=validation)
-    if meta.get("data_source") and meta["data_source"] != full.source:
+    if meta.get("data_source") and meta["data_source"] != str(full.source):
         print(f"Note: the model was trained on {meta['data_source']}; evaluating on {full.source}.", file=sys.stderr)
     size = meta.get("profile_settings", {}).get(RUN_SPLIT_SIZES[split])
-    held_out = data.subsample(full[split], size, split_seed)
-    held_out.source = full.source
-    return held_out
+    return subsample(full[split], size, split_seed), full.source
 
 
 @dataclass
@@ -45,6 +48,7 @@ class CheckpointEvaluation:
     reviews: object  # datasets.Dataset: the scored reviews of the split, in order
     encoded: batching.EncodedReviews
     evaluation: evaluate.Evaluation
+    source: data.DataSource  # where the reviews came from
     split: str = "test"
 
     @property
@@ -60,12 +64,12 @@ def evaluate_checkpoint(bundle: checkpoint.Checkpoint, device: torch.device | No
                         split: str = "test") -> CheckpointEvaluation:
     """Score a loaded checkpoint on the held-out reviews its run was meant for (test by default), encoded as it
     reads them."""
-    reviews = held_out_split(bundle, split, data_dir)
+    reviews, source = _held_out(bundle, split, data_dir)
     encoded = batching.encode_texts(data.column(reviews, "text"), data.column(reviews, "label"), bundle.vocab,
                                     bundle.max_len, bundle.truncation)
     result = evaluate.evaluate(bundle.model, batching.make_loader(encoded, EVAL_BATCH_SIZE), device or pick_device(),
                                progress=progress, desc=split)
-    return CheckpointEvaluation(reviews, encoded, result, split)
+    return CheckpointEvaluation(reviews, encoded, result, source, split)
 
 
 def calibrate_checkpoint(path: str | Path, data_dir: str | Path | None = None) -> float:

@@ -5,7 +5,6 @@ A cache built from other reviews, another vocabulary or other settings is rebuil
 """
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from .cache import fingerprint, why_stale
+from .cache import NotThisCache, fingerprint, load_or_build
 from .files import atomic_file
 from .lm import LSTMLanguageModel, token_stream, train_language_model
 from .vocab import Vocab
@@ -64,32 +63,31 @@ def _lm_built_for(texts: Sequence[str], vocab: Vocab, settings: LMSettings) -> d
             "settings": asdict(settings)}
 
 
+def load_language_models(path: str | Path, settings: LMSettings) -> LanguageModels:
+    """The cached models as they were built (their own vocabulary size: ``load_or_build`` then compares what they were
+    built for with what is wanted)."""
+    bundle = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(bundle, dict) or bundle.get("format") != LM_CACHE_FORMAT:
+        raise NotThisCache(f"{path}: not a language-model cache of this course")
+    models = {}
+    for direction in ("forward", "backward"):
+        vocab_size = bundle[direction]["embedding.weight"].shape[0]
+        models[direction] = LSTMLanguageModel(vocab_size, settings.embed_dim, settings.hidden_dim)
+        models[direction].load_state_dict(bundle[direction])
+    return LanguageModels(models["forward"].eval(), models["backward"].eval(), bundle["built_for"], bundle["info"])
+
+
+def save_language_models(path: str | Path, models: LanguageModels) -> None:
+    with atomic_file(Path(path)) as f:
+        torch.save({"format": LM_CACHE_FORMAT, "forward": models.forward.state_dict(),
+                    "backward": models.backward.state_dict(), "built_for": models.built_for, "info": models.info}, f)
+
+
 def cached_language_models(texts: Sequence[str], val_texts: Sequence[str], vocab: Vocab, cache: str | Path,
                            settings: LMSettings = LMSettings(), progress: bool = True) -> tuple[LanguageModels, bool]:
     """Like ``pretrain.cached_word2vec``: the cache is used only if built from these texts, this vocabulary and these
     settings."""
-    cache, wanted = Path(cache), _lm_built_for(texts, vocab, settings)
-    if cache.is_file():
-        try:
-            bundle = torch.load(cache, map_location="cpu", weights_only=True)
-            if bundle.get("format") != LM_CACHE_FORMAT:
-                raise ValueError("not a language-model cache")
-            reason = why_stale(bundle["built_for"], wanted)
-        except Exception as error:
-            reason = f"an unreadable file ({type(error).__name__})"
-        if reason is None:
-            models = {}
-            for direction in ("forward", "backward"):
-                models[direction] = LSTMLanguageModel(len(vocab), settings.embed_dim, settings.hidden_dim)
-                models[direction].load_state_dict(bundle[direction])
-                models[direction].eval()
-            print(f"Language models from the cache {cache} (built in {bundle['info']['seconds']:.0f} s).",
-                  file=sys.stderr)
-            return LanguageModels(models["forward"], models["backward"], bundle["built_for"], bundle["info"]), True
-        print(f"The cache {cache} holds language models built from {reason}: building them again.", file=sys.stderr)
-    models = train_language_models(texts, val_texts, vocab, settings, progress)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(cache) as f:
-        torch.save({"format": LM_CACHE_FORMAT, "forward": models.forward.state_dict(),
-                    "backward": models.backward.state_dict(), "built_for": models.built_for, "info": models.info}, f)
-    return models, False
+    return load_or_build(cache, _lm_built_for(texts, vocab, settings),
+                         lambda path: load_language_models(path, settings),
+                         lambda: train_language_models(texts, val_texts, vocab, settings, progress),
+                         save_language_models, "language models")

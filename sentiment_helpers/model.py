@@ -11,34 +11,12 @@ count is the same as ``nn.LSTM(..., bidirectional=True)``: 4*h*(in + h) + 8*h pe
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 import pandas as pd
 import torch
 from torch import nn
 
-from .errors import SettingsError
+from .settings import ModelConfig
 from .vocab import PAD_ID
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    vocab_size: int = 10_002
-    embed_dim: int = 128
-    hidden_dim: int = 256
-    num_layers: int = 2
-    dropout: float = 0.5
-    pooling: str = "last"  # "last": final forward/backward states (reference); "maxmean": max+mean over time
-    embed_dropout: float = 0.0
-    # a trained linear map from the embedding to this many numbers before the BiLSTM (None: none). With frozen
-    # pretrained vectors it learns which of their directions matter for sentiment, and the LSTM reads fewer numbers
-    embed_projection: int | None = None
-    # read the words in pairs: a trained layer (a convolution of width 2 and stride 2) turns each two consecutive word
-    # vectors into one, so the BiLSTM takes half as many steps: about half the cost of its sequential part
-    word_pairs: bool = False
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def reverse_within_length(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -91,8 +69,6 @@ class SentimentLSTM(nn.Module):
         config = config or ModelConfig()
         if overrides:
             config = ModelConfig(**{**config.to_dict(), **overrides})
-        if config.pooling not in ("last", "maxmean"):
-            raise SettingsError(f"pooling must be 'last' or 'maxmean', not {config.pooling!r}")
         self.config = config
         c = config
         self.embedding = nn.Embedding(c.vocab_size, c.embed_dim, padding_idx=PAD_ID)

@@ -2,9 +2,9 @@
 prepare the data and model -> pretrain (if the profile says so) -> train -> calibrate on validation -> evaluate on
 test -> save the checkpoint, metrics.json and history.json, each once and atomically.
 
-The steps have modules of their own: ``prepare`` (data, vocabulary, model), ``pretrain_run`` (the pretraining step),
-``held_out`` (scoring and calibrating a checkpoint on its run's own reviews), ``cache`` (where pretraining is kept).
-Their public names stay importable from here, as the lessons use them (``pipeline.prepare_data``, ...).
+The steps have modules of their own, imported from there: ``prepare`` (data, vocabulary, model), ``pretrain_run``
+(the pretraining step), ``held_out`` (scoring and calibrating a checkpoint on its run's own reviews), ``paths``
+(where the checkpoint and the caches are kept).
 """
 from __future__ import annotations
 
@@ -18,37 +18,15 @@ from pathlib import Path
 
 import torch
 
-from . import batching, calibration, checkpoint, colab, data, evaluate, finetune, train
-from .cache import pretrained_cache_path
+from . import batching, calibration, checkpoint, colab, evaluate, train
 from .device import pick_device
 from .files import output_folder, write_json
-from .held_out import (
-    EVAL_BATCH_SIZE,
-    calibrate_checkpoint,
-    evaluate_checkpoint,
-    held_out_split,
-    temperature_metadata,
-)
+from .held_out import EVAL_BATCH_SIZE, temperature_metadata
 from .model import SentimentLSTM
-from .prepare import PreparedData, build_model, describe_run, labelled_subset, prepare_data, profile_splits
-from .pretrain_run import (
-    language_models_for,
-    pretrain_embedding,
-    pretrain_model,
-    word_vectors_for,
-)
+from .paths import CHECKPOINT_NAME, default_artifacts_dir, default_checkpoint_path
+from .prepare import PreparedData, build_model, describe_run, prepare_data
+from .pretrain_run import pretrain_model
 from .profiles import Profile, get_profile
-
-__all__ = [  # the names lessons, benchmarks and the command line use as pipeline.<name>
-    "CHECKPOINT_NAME", "EVAL_BATCH_SIZE", "PreparedData", "RunResult",
-    "build_model", "calibrate_checkpoint", "checkpoint_saver", "data", "default_checkpoint_path", "describe_run",
-    "ensure_checkpoint", "evaluate", "evaluate_checkpoint", "get_profile", "held_out_split", "labelled_subset",
-    "language_models_for",
-    "library_versions", "prepare_data", "pretrain_embedding", "pretrain_model",
-    "pretrained_cache_path", "profile_splits", "run_metadata", "run_training", "word_vectors_for",
-]
-
-CHECKPOINT_NAME = "sentiment_lstm.pt"
 
 
 def library_versions() -> dict:
@@ -59,7 +37,7 @@ def library_versions() -> dict:
 def run_metadata(profile: Profile, prepared: PreparedData, seed: int, device: torch.device,
                  pretraining: dict | None = None) -> dict:
     """What a checkpoint records about the run that made it: enough to draw its held-out reviews again."""
-    return {"profile": profile.name, "profile_settings": profile.to_dict(), "data_source": prepared.source,
+    return {"profile": profile.name, "profile_settings": profile.to_dict(), "data_source": str(prepared.source),
             "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
             "seed": seed, "split_seed": prepared.split_seed, "validation_split": prepared.validation_split,
             "device": device.type, "versions": library_versions(), "pretraining": pretraining}
@@ -82,10 +60,6 @@ def checkpoint_saver(path: Path, profile: Profile, prepared: PreparedData, seed:
     return save_best
 
 
-def default_checkpoint_path() -> Path:
-    return checkpoint.default_artifacts_dir() / CHECKPOINT_NAME
-
-
 def ensure_checkpoint(path: str | Path | None = None, data_dir: str | Path | None = None) -> Path:
     """The trained checkpoint if it exists; otherwise say so and train one, so that a lesson can go on.
 
@@ -105,11 +79,13 @@ def ensure_checkpoint(path: str | Path | None = None, data_dir: str | Path | Non
               f"on a real model, and saving it to {path}.{how_long}", file=sys.stderr)
         return run_training(profile, data_dir, path.parent).checkpoint_path
     fallback = path.parent / "smoke-fallback"
-    print(f"No trained model at {path}. Run notebook 04 (or `python -m sentiment_helpers train`) for the real one.\n"
-          f"So that this notebook can run now, training a small 'smoke' model into {fallback} "
-          "(a minute at most; its accuracy means nothing).", file=sys.stderr)
+    missing = f"No trained model at {path}. Run notebook 04 (or `python -m sentiment_helpers train`) for the real one."
     if (fallback / CHECKPOINT_NAME).is_file():
+        print(f"{missing}\nUsing the small 'smoke' model trained earlier in {fallback} instead (its accuracy means "
+              "nothing).", file=sys.stderr)
         return fallback / CHECKPOINT_NAME
+    print(f"{missing}\nSo that this notebook can run now, training a small 'smoke' model into {fallback} "
+          "(a minute at most; its accuracy means nothing).", file=sys.stderr)
     return run_training("smoke", data_dir, fallback, progress=False).checkpoint_path
 
 
@@ -131,14 +107,9 @@ def _fit(model: SentimentLSTM, profile: Profile, prepared: PreparedData, device:
          progress: bool) -> train.TrainResult:
     """``train.fit`` with the profile's recipe; it keeps the best validated weights in memory and puts them back into
     ``model`` at the end (also on a stop button), so the run saves its checkpoint once, afterwards."""
-    groups = finetune.discriminative_groups(model, profile.lr, profile.lr_decay) if profile.lr_decay != 1.0 else None
-    unfreeze = (finetune.gradual_unfreezing(model, (model.embedding,) if profile.freeze_embedding else ())
-                if profile.gradual_unfreezing else None)
     loader = _loader(profile, seed)
-    result = train.fit(model, loader(prepared.train, True), loader(prepared.validation, False), epochs=profile.epochs,
-                       lr=profile.lr, weight_decay=profile.weight_decay, schedule=profile.schedule, clip=profile.clip,
-                       device=device, max_seconds=profile.max_train_seconds, patience=profile.patience,
-                       progress=progress, param_groups=groups, on_epoch_start=unfreeze)
+    result = train.fit(model, loader(prepared.train, True), loader(prepared.validation, False),
+                       profile.train_config(), device=device, progress=progress)
     if result.best_state is None:
         raise train.TrainingError(result.message or "training produced no validated model")
     return result
@@ -158,7 +129,7 @@ def _run_metrics(profile: Profile, prepared: PreparedData, result: train.TrainRe
     calibrated = calibration.scale(test.logits, fitted.temperature)
     return {
         "test_accuracy": test.metrics["accuracy"], "val_accuracy": result.best_val_accuracy,
-        "test_metrics": test.metrics, "profile": profile.name, "data_source": prepared.source,
+        "test_metrics": test.metrics, "profile": profile.name, "data_source": str(prepared.source),
         "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
         "epochs": profile.epochs, "epochs_run": len(result.history.epochs), "best_epoch": result.best_epoch,
         "status": result.status, "train_seconds": result.seconds, "seconds": time.perf_counter() - start,
@@ -181,15 +152,15 @@ def run_training(profile_name: str | Profile | None = None, data_dir: str | Path
 
     ``seed`` drives the model's initialisation, dropout and batch order, and (unless ``split_seed`` is given) the
     validation split too: ``split_seed=42`` with other seeds retrains on the same split. ``pretrain_cache``: where a
-    pretraining profile keeps what it builds (default: ``pretrained_cache_path(profile)``). ``validation``: "random"
-    or "by-movie" (``data.by_movie_validation``: no movie in both, an honest guide for choosing settings).
+    pretraining profile keeps what it builds (default: ``paths.pretrained_cache_path(profile)``). ``validation``:
+    "random" or "by-movie" (``splits.by_movie_validation``: no movie in both, an honest guide for choosing settings).
     ``prepared``: data already loaded and encoded (``prepare_data``, ``labelled_subset``), used as it is instead of
     loading it again: the profile's sizes and vocabulary settings are then those the data was prepared with.
     ``changes`` override profile settings, e.g. ``max_len=400`` or ``max_vocab=25_000``."""
     profile = profile_name if isinstance(profile_name, Profile) else get_profile(profile_name)
     changes = {k: v for k, v in {"epochs": epochs, **changes}.items() if v is not None}
     profile = profile.with_changes(**changes) if changes else profile
-    out, start = output_folder(out or checkpoint.default_artifacts_dir()), time.perf_counter()
+    out, start = output_folder(out or default_artifacts_dir()), time.perf_counter()
     train.set_seed(seed)
     if prepared is None:
         prepared = prepare_data(profile, data_dir, seed if split_seed is None else split_seed, validation)

@@ -45,7 +45,7 @@ class SentimentPredictor:
 
     Runs on the GPU when there is one (explanations run the model once per word), else on the CPU;
     ``device=`` chooses. ``temperature``: probabilities are sigmoid(logit / T), with the T fitted on validation
-    reviews (``calibration.fit_temperature``; a checkpoint carries it once ``pipeline.calibrate_checkpoint`` ran).
+    reviews (``calibration.fit_temperature``; a checkpoint carries it once ``held_out.calibrate_checkpoint`` ran).
     T = 1 gives the network's raw probabilities."""
 
     def __init__(self, model: SentimentLSTM, vocab: Vocab, max_len: int = 256, truncation: str = "head",

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import batching, data
 from .model import SentimentLSTM
 from .profiles import Profile
+from .splits import subsample
 from .text import tokenize
 from .vocab import Vocab
 
@@ -16,14 +17,14 @@ from .vocab import Vocab
 @dataclass
 class PreparedData:
     dataset: object  # datasets.DatasetDict after the profile's subsampling
-    source: str
+    source: data.DataSource
     vocab: Vocab
     train: batching.EncodedReviews
     validation: batching.EncodedReviews
     test: batching.EncodedReviews
     split_seed: int = 42  # the seed of the validation split and the profile's subsets
     unlabeled_test_copies: int = 0  # unlabeled reviews left out because a test review has the very same text
-    validation_split: str = "random"  # or "by-movie" (data.by_movie_validation)
+    validation_split: str = "random"  # or "by-movie" (splits.by_movie_validation)
     # what pretraining reads when it is not train + unlabeled of ``dataset``: a labelled subset keeps every training
     # review's text (without its label) for pretraining (``labelled_subset``)
     pretraining: list[str] | None = None
@@ -42,7 +43,7 @@ def profile_splits(full, profile: Profile, seed: int = 42):
     import datasets
 
     sizes = {"train": profile.n_train, "validation": profile.n_val, "test": profile.n_test}
-    return datasets.DatasetDict({split: data.subsample(full[split], n, seed) for split, n in sizes.items()})
+    return datasets.DatasetDict({split: subsample(full[split], n, seed) for split, n in sizes.items()})
 
 
 def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int = 42,
@@ -93,13 +94,13 @@ def describe_run(profile: Profile, prepared: PreparedData) -> str:
 
 def labelled_subset(prepared: PreparedData, n_train: int, seed: int = 42) -> PreparedData:
     """The same data with only ``n_train`` of its labelled training reviews: the very reviews a profile with
-    ``n_train=n_train`` trains on (``data.subsample``: balanced, seeded), while the vocabulary, the validation and test
-    reviews and the unlabeled ones stay as they are. Pretraining still reads every training review's text: few
+    ``n_train=n_train`` trains on (``splits.subsample``: balanced, seeded), while the vocabulary, the validation and
+    test reviews and the unlabeled ones stay as they are. Pretraining still reads every training review's text: few
     labels, plenty of text."""
     import datasets
 
     reviews = prepared.dataset["train"]
-    rows = data.column(data.subsample(reviews.add_column("row", list(range(len(reviews)))), n_train, seed), "row")
+    rows = data.column(subsample(reviews.add_column("row", list(range(len(reviews)))), n_train, seed), "row")
     encoded = prepared.train
     train = batching.EncodedReviews([encoded.ids[i] for i in rows], [encoded.labels[i] for i in rows],
                                     [encoded.n_tokens[i] for i in rows])

@@ -15,7 +15,6 @@ is never reused silently. An instructor can build it before a workshop and hand 
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -25,7 +24,7 @@ import torch
 from tqdm.auto import tqdm
 
 from . import data
-from .cache import fingerprint, why_stale
+from .cache import NotThisCache, fingerprint, load_or_build
 from .errors import DataError
 from .files import atomic_file
 from .text import tokenize
@@ -137,7 +136,7 @@ def save_word_vectors(path: str | Path, vectors: WordVectors) -> Path:
 def load_word_vectors(path: str | Path) -> WordVectors:
     bundle = torch.load(path, map_location="cpu", weights_only=True)
     if not isinstance(bundle, dict) or bundle.get("format") != CACHE_FORMAT:
-        raise ValueError(f"{path}: not a word-vector cache of this course")
+        raise NotThisCache(f"{path}: not a word-vector cache of this course")
     return WordVectors(bundle["words"], bundle["vectors"], bundle["built_for"], bundle["info"])
 
 
@@ -145,22 +144,8 @@ def cached_word2vec(texts: Sequence[str], cache: str | Path, settings: Word2VecS
                     progress: bool = True) -> tuple[WordVectors, bool]:
     """The word vectors for ``texts`` and ``settings``: from ``cache`` when it was built for exactly these, else
     trained now and saved there. Returns the vectors and whether they came from the cache."""
-    cache = Path(cache)
-    wanted = _built_for(texts, settings)
-    if cache.is_file():
-        try:
-            vectors = load_word_vectors(cache)
-            reason = why_stale(vectors.built_for, wanted)
-        except Exception as error:  # a truncated or foreign file: say so and rebuild
-            reason = f"an unreadable file ({type(error).__name__})"
-        if reason is None:
-            print(f"Word vectors from the cache {cache} (built in {vectors.info['seconds']:.0f} s from "
-                  f"{vectors.info['texts']:,} reviews).", file=sys.stderr)
-            return vectors, True
-        print(f"The cache {cache} holds word vectors built from {reason}: building them again.", file=sys.stderr)
-    vectors = train_word2vec(texts, settings, progress)
-    save_word_vectors(cache, vectors)
-    return vectors, False
+    return load_or_build(cache, _built_for(texts, settings), load_word_vectors,
+                         lambda: train_word2vec(texts, settings, progress), save_word_vectors, "word vectors")
 
 
 def embedding_matrix(vectors: WordVectors, vocab: Vocab, seed: int = 0) -> tuple[torch.Tensor, float]:

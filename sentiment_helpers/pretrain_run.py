@@ -9,9 +9,9 @@ from pathlib import Path
 import torch
 
 from . import lm, pretrain
-from .cache import pretrained_cache_path
 from .lm_cache import LanguageModels, LMSettings, cached_language_models
 from .model import SentimentLSTM
+from .paths import pretrained_cache_path
 from .prepare import PreparedData
 from .profiles import Profile
 

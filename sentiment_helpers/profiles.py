@@ -6,11 +6,10 @@ a GPU is present and ``cpu`` otherwise.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 
-import torch
-
-from .model import ModelConfig
+from .errors import SettingsError
+from .settings import TRUNCATIONS, ModelConfig, TrainConfig, check_choice, check_flag, check_number, names
 
 PRETRAINING = ("none", "word2vec", "lm")
 VOCAB_SOURCES = ("train", "train+unlabeled")
@@ -52,13 +51,30 @@ class Profile:
     vocab_source: str = "train"
 
     def __post_init__(self) -> None:
-        if self.pretrain not in PRETRAINING:
-            raise ValueError(f"pretrain must be one of {', '.join(PRETRAINING)}, not {self.pretrain!r}")
-        if self.vocab_source not in VOCAB_SOURCES:
-            raise ValueError(f"vocab_source must be one of {', '.join(VOCAB_SOURCES)}, not {self.vocab_source!r}")
+        """Every setting checked now, so that a typo fails before any data is read."""
+        if not isinstance(self.model, ModelConfig):
+            raise SettingsError(f"model must be a ModelConfig, not {type(self.model).__name__}")
+        for name in ("n_train", "n_val", "n_test", "n_unlabeled"):
+            check_number(name, getattr(self, name), minimum=2, whole=True, optional=True)  # both labels
+        check_number("max_vocab", self.max_vocab, minimum=1, whole=True, optional=True)  # None: every word
+        for name in ("min_freq", "max_len", "batch_size", "pretrain_epochs"):
+            check_number(name, getattr(self, name), minimum=1, whole=True)
+        check_choice("truncation", self.truncation, TRUNCATIONS)
+        check_choice("pretrain", self.pretrain, PRETRAINING)
+        check_choice("vocab_source", self.vocab_source, VOCAB_SOURCES)
+        check_number("pretrain_max_seconds", self.pretrain_max_seconds, above=True, optional=True)
+        for name in ("pretrain_skip_gram", "freeze_embedding"):
+            check_flag(name, getattr(self, name))
+        self.train_config()  # the training recipe's own checks
         if self.vocab_source == "train+unlabeled" and self.pretrain == "none":
-            raise ValueError("vocab_source=train+unlabeled needs a pretraining profile (pretrain=word2vec or lm): "
-                             "without pretraining, words no labeled review uses would keep random vectors")
+            raise SettingsError("vocab_source=train+unlabeled needs a pretraining profile (pretrain=word2vec or lm): "
+                                "without pretraining, words no labeled review uses would keep random vectors")
+
+    def train_config(self) -> TrainConfig:
+        """The profile's training recipe, as ``train.fit`` takes it: the one place a profile becomes fit's settings."""
+        return TrainConfig(epochs=self.epochs, lr=self.lr, weight_decay=self.weight_decay, schedule=self.schedule,
+                           clip=self.clip, max_seconds=self.max_train_seconds, patience=self.patience,
+                           lr_decay=self.lr_decay, gradual_unfreezing=self.gradual_unfreezing)
 
     def with_changes(self, **changes) -> Profile:
         return replace(self, **changes)
@@ -136,13 +152,17 @@ def without_pretraining_settings(profile: Profile) -> list[str]:
 
 
 def default_profile_name() -> str:
-    return os.environ.get("SENTIMENT_PROFILE") or ("full" if torch.cuda.is_available() else "cpu")
+    if os.environ.get("SENTIMENT_PROFILE"):
+        return os.environ["SENTIMENT_PROFILE"]
+    import torch  # here, not at the top: `--help` and `--version` read the profiles without loading torch
+
+    return "full" if torch.cuda.is_available() else "cpu"
 
 
 def get_profile(name: str | None = None) -> Profile:
     name = name or default_profile_name()
     if name not in PROFILES:
-        raise ValueError(f"unknown profile {name!r}: choose one of {', '.join(PROFILES)}")
+        raise SettingsError(f"unknown profile {name!r}: choose one of {', '.join(PROFILES)}")
     return PROFILES[name]
 
 
@@ -167,7 +187,7 @@ def _parse_value(key: str, text: str, current):
                 return float(text)
     except (KeyError, ValueError):
         expected = "a number or none" if current is None else f"a value like {current!r}"
-        raise ValueError(f"--set {key}={text}: expected {expected}") from None
+        raise SettingsError(f"--set {key}={text}: expected {expected}") from None
     return text
 
 
@@ -179,17 +199,17 @@ def apply_settings(profile: Profile, settings: list[str]) -> Profile:
         key, sep, text = setting.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise ValueError(f"--set expects KEY=VALUE (e.g. lr=2e-3 or model.hidden_dim=256), not {setting!r}")
+            raise SettingsError(f"--set expects KEY=VALUE (e.g. lr=2e-3 or model.hidden_dim=256), not {setting!r}")
         if key.startswith("model."):
             target, name, out = profile.model, key[len("model."):], model_changes
-            allowed = [f.name for f in fields(ModelConfig) if f.name != "vocab_size"]
+            allowed = [setting for setting in names(ModelConfig) if setting != "vocab_size"]
         else:
             target, name, out = profile, key, changes
-            allowed = [f.name for f in fields(Profile) if f.name not in ("name", "description", "model")]
+            allowed = [setting for setting in names(Profile) if setting not in ("name", "description", "model")]
         if name not in allowed:
             prefix = "model." if target is profile.model else ""
-            raise ValueError(f"--set {key}: unknown setting; choose from " + ", ".join(prefix + a for a in allowed)
-                             + ("" if prefix else ", model.<name>"))
+            raise SettingsError(f"--set {key}: unknown setting; choose from " + ", ".join(prefix + a for a in allowed)
+                                + ("" if prefix else ", model.<name>"))
         out[name] = _parse_value(key, text, getattr(target, name))
     if model_changes:
         changes["model"] = replace(profile.model, **model_changes)

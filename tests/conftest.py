@@ -10,7 +10,7 @@ def full_imdb():
     Facts about the full data (25,000 + 25,000 reviews, balance, a 10,002-word vocabulary) are tested here
     rather than in the notebooks, so that `pytest` passes on a fresh machine with only the bundled sample."""
     dataset = data.load_imdb()
-    if dataset.source == "bundled sample":
+    if dataset.source.is_sample:
         pytest.skip("the full IMDB data is absent (set IMDB_DATA_DIR to its folder, or fill the Hugging Face "
                     "cache by loading it once online): these facts hold only for the full data")
     return dataset

@@ -61,7 +61,7 @@ def test_the_unpacked_folder_reads_the_same(small_archive, tmp_path):
 def test_the_loader_reads_the_archive_and_keeps_ratings(small_archive, monkeypatch):
     monkeypatch.setenv("IMDB_DATA_DIR", str(small_archive))
     dataset = data.load_imdb(val_fraction=0.5)
-    assert dataset.source.startswith("IMDB archive")
+    assert dataset.source.kind == "IMDB archive"
     assert "rating" in dataset["train"].column_names
     assert len(dataset["train"]) + len(dataset["validation"]) == 6 and len(dataset["test"]) == 4
     assert sorted(dataset["test"]["rating"]) == [1, 3, 8, 10]
@@ -71,7 +71,7 @@ def test_download_from_a_local_archive_writes_the_course_layout(small_archive, t
     rows = data.download(tmp_path / "imdb", from_archive=small_archive, progress=False)
     assert rows == {"train": 6, "test": 4, "unsupervised": 2}
     dataset = data.load_imdb(tmp_path / "imdb", val_fraction=0.5, unsupervised=True)
-    assert dataset.source.startswith("local folder") and "rating" in dataset["test"].column_names
+    assert dataset.source.kind == "local folder" and "rating" in dataset["test"].column_names
     assert len(dataset["unsupervised"]) == 2
 
 

@@ -6,8 +6,9 @@ import torch
 
 from sentiment_helpers import checkpoint
 from sentiment_helpers.errors import CheckpointError
-from sentiment_helpers.model import ModelConfig, SentimentLSTM
+from sentiment_helpers.model import SentimentLSTM
 from sentiment_helpers.predict import SentimentPredictor
+from sentiment_helpers.settings import ModelConfig
 from sentiment_helpers.vocab import Vocab
 
 VOCAB = Vocab(["<pad>", "<unk>", "good", "bad", "film"])

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from sentiment_helpers import cli, data
+from sentiment_helpers import cli, commands, data
 
 
 def run(*args, **kwargs):
@@ -118,11 +118,36 @@ def test_a_bad_setting_is_one_line(tmp_path, capsys, setting, expected):
     one_line_error(code, err, expected)
 
 
-def test_a_setting_refused_once_training_starts_is_one_line_too(tmp_path, capsys):
-    code, _, err = in_process(capsys, "train", "--profile", "smoke", "--data-dir", data.SAMPLE_DIR, "--set",
-                              "schedule=cosine", "--set", "n_train=100", "--out", tmp_path, "--no-progress")
-    errors = [line for line in err.splitlines() if line.startswith("error: ")]  # after the run's description
-    assert code == 1 and errors == ["error: schedule must be 'constant' or 'onecycle', not 'cosine'"], err
+@pytest.mark.parametrize("setting, expected", [("schedule=cosine", "schedule must be one of 'constant', 'onecycle'"),
+                                               ("truncation=tail", "truncation must be one of 'head', 'head+tail'"),
+                                               ("model.pooling=average", "model.pooling must be one of"),
+                                               ("batch_size=0", "batch_size must be a whole number at least 1"),
+                                               ("model.dropout=1.5", "model.dropout must be a number")])
+def test_a_bad_choice_fails_before_any_data_is_read(tmp_path, capsys, monkeypatch, setting, expected):
+    from sentiment_helpers import data as data_module
+
+    def no_data(*args, **kwargs):
+        raise AssertionError("data was read before the settings were checked")
+
+    monkeypatch.setattr(data_module, "load_frames", no_data)
+    code, _, err = in_process(capsys, "train", "--profile", "smoke", "--set", setting, "--out", tmp_path)
+    one_line_error(code, err, expected)
+    assert not (tmp_path / "metrics.json").exists()
+
+
+def test_version_and_help_load_no_torch():
+    """``--version`` and ``--help`` answer at once: they import no torch (seconds on a laptop)."""
+    for args in (["--version"], ["--help"], ["train", "--help"]):
+        probe = (f"import sys\nfrom sentiment_helpers import cli\ntry:\n    cli.main({args!r})\nexcept SystemExit:\n"
+                 "    pass\nprint('torch loaded' if 'torch' in sys.modules else 'no torch')")
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=_no_profile_env())
+        assert result.stdout.strip().splitlines()[-1] == "no torch", (args, result.stdout, result.stderr)
+
+
+def _no_profile_env():
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "SENTIMENT_PROFILE"}
 
 
 def test_validation_by_movie_reaches_the_training_run(tmp_path, capsys):
@@ -295,7 +320,7 @@ def test_io_errors_a_user_causes_are_one_line(tmp_path, capsys, monkeypatch):
     def disk_full(args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cli, "_predict", disk_full)
+    monkeypatch.setattr(commands, "predict", disk_full)
     one_line_error(*in_process(capsys, "predict", "--checkpoint", "any.pt", "good")[::2], "No space left on device")
 
 
@@ -305,7 +330,7 @@ def test_a_programming_error_keeps_its_traceback(monkeypatch, bug):
     def buggy(args):
         raise bug
 
-    monkeypatch.setattr(cli, "_predict", buggy)
+    monkeypatch.setattr(commands, "predict", buggy)
     with pytest.raises(type(bug)):  # not turned into a one-line "error:": the traceback reaches whoever fixes it
         cli.main(["predict", "--checkpoint", "any.pt", "good"])
 

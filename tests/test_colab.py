@@ -1,7 +1,7 @@
 """Colab, without Colab: the lessons carry the model from one notebook to the next through Google Drive."""
 import pytest
 
-from sentiment_helpers import checkpoint, colab, pipeline
+from sentiment_helpers import colab, paths, pipeline
 
 
 @pytest.fixture
@@ -21,8 +21,8 @@ def test_drive_becomes_the_artifacts_folder(in_colab, tmp_path, capsys):
     folder = tmp_path / "MyDrive" / "imdb-sentiment-course" / "artifacts"
     assert colab.keep_artifacts_in_drive(folder, mount=mounted.append) == folder
     assert mounted == [str(colab.DRIVE_MOUNT)] and folder.is_dir()
-    assert checkpoint.default_artifacts_dir() == folder  # so 04 saves there and 05/06 look there
-    assert pipeline.default_checkpoint_path() == folder / "sentiment_lstm.pt"
+    assert paths.default_artifacts_dir() == folder  # so 04 saves there and 05/06 look there
+    assert paths.default_checkpoint_path() == folder / "sentiment_lstm.pt"
     assert "Google Drive" in capsys.readouterr().out
     # run again (or in the next notebook's same session): no second mount, same folder
     assert colab.keep_artifacts_in_drive(folder, mount=mounted.append) == folder and len(mounted) == 1
@@ -35,7 +35,7 @@ def test_a_refused_drive_says_what_it_means(in_colab, tmp_path, capsys):
     assert colab.keep_artifacts_in_drive(tmp_path / "drive", mount=refuse) is None
     message = capsys.readouterr().err
     assert "not mounted" in message and "will train its own" in message
-    assert checkpoint.default_artifacts_dir() != tmp_path / "drive"
+    assert paths.default_artifacts_dir() != tmp_path / "drive"
 
 
 def test_no_checkpoint_in_colab_trains_the_cpu_profile_there(in_colab, tmp_path, monkeypatch, capsys):

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from sentiment_helpers import data
+from sentiment_helpers import data, splits
 from sentiment_helpers.errors import DataError
 
 
@@ -41,7 +41,7 @@ def test_sample_fallback_when_hub_unreachable(monkeypatch, capsys):
     # offline, nothing waits for the hub: no connection is even tried
     monkeypatch.setattr(data.socket, "create_connection", lambda *args, **kwargs: pytest.fail("connected offline"))
     dataset = data.load_imdb()
-    assert dataset.source == "bundled sample"
+    assert dataset.source.is_sample and str(dataset.source) == "bundled sample"
     assert len(dataset["train"]) + len(dataset["validation"]) == 1000 and len(dataset["test"]) == 1000
     message = capsys.readouterr().err
     assert "Could not load the full IMDB data" in message and "IMDB_DATA_DIR" in message
@@ -56,8 +56,8 @@ def test_unreachable_hub_is_tried_once(monkeypatch):
     monkeypatch.setattr(data, "_hub_failure", None)
     calls = []
     monkeypatch.setattr(data, "_hub_reachable", lambda: calls.append(1) or "huggingface.co is unreachable (test)")
-    assert data.load_imdb().source == "bundled sample"
-    assert data.load_imdb().source == "bundled sample"
+    assert data.load_imdb().source.is_sample
+    assert data.load_imdb().source.is_sample
     assert calls == [1]
 
 
@@ -131,13 +131,13 @@ def _with_review_ids(folder):
 def test_by_movie_validation_holds_out_whole_blocks_of_ids():
     ids = list(range(1000))
     train = pd.DataFrame({"text": "x", "label": [0] * 1000 + [1] * 1000, "review_id": ids + ids})
-    held_out = data.by_movie_validation(train, 0.1, seed=3)
+    held_out = splits.by_movie_validation(train, 0.1, seed=3)
     assert held_out.sum() == 2 * 125  # one block of each label (8 blocks per label, 10% rounds to 1)
-    blocks = train.assign(block=train.review_id // data.MOVIE_BLOCK, held=held_out)
+    blocks = train.assign(block=train.review_id // splits.MOVIE_BLOCK, held=held_out)
     assert blocks.groupby(["label", "block"]).held.nunique().max() == 1  # no block is split
-    assert not held_out.equals(data.by_movie_validation(train, 0.1, seed=4))  # another seed, other blocks
+    assert not held_out.equals(splits.by_movie_validation(train, 0.1, seed=4))  # another seed, other blocks
     with pytest.raises(DataError, match="needs the reviews' ids"):
-        data.by_movie_validation(train.drop(columns="review_id"))
+        splits.by_movie_validation(train.drop(columns="review_id"))
 
 
 def test_by_movie_validation_split_when_loading(tmp_path):
@@ -165,7 +165,7 @@ def test_stratified_split_is_datasets_own_split(n_train, n_test):
     """The same reviews, in the same order, as datasets' (slower) train_test_split: recorded results stay
     reproducible."""
     reviews = data.load_imdb(data.SAMPLE_DIR)["test"]
-    ours = data.stratified_split(reviews, n_train, n_test, seed=42)
+    ours = splits.stratified_split(reviews, n_train, n_test, seed=42)
     theirs = reviews.train_test_split(train_size=n_train, test_size=n_test, seed=42, stratify_by_column="label")
     for part in ("train", "test"):
         assert data.column(ours[part], "text") == data.column(theirs[part], "text")

@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from sentiment_helpers import batching, checkpoint, data, demo, device, evaluate, explain, pipeline
+from sentiment_helpers import batching, checkpoint, data, demo, device, evaluate, explain, held_out
 from sentiment_helpers.predict import SentimentPredictor
 from sentiment_helpers.vocab import Vocab
 
@@ -53,7 +53,7 @@ def test_predict_logits_puts_a_cpu_model_where_its_inputs_go():
 def test_evaluate_checkpoint_runs_the_loaded_model_on_the_device_it_is_given(smoke_run):
     bundle = checkpoint.load_checkpoint(smoke_run.checkpoint_path)
     bundle.model = DeviceRecorder()
-    pipeline.evaluate_checkpoint(bundle, NOT_THE_CPU, data.SAMPLE_DIR, progress=False)
+    held_out.evaluate_checkpoint(bundle, NOT_THE_CPU, data.SAMPLE_DIR, progress=False)
     bundle.model.assert_one_device(NOT_THE_CPU)
 
 
@@ -82,6 +82,6 @@ def test_predictor_takes_the_gpu_when_there_is_one(monkeypatch):
 def test_a_real_checkpoint_predicts_after_evaluation_on_the_same_bundle(smoke_run, where):
     # lesson 05's order: evaluate the bundle, then build a predictor from it, then explain a review
     bundle = checkpoint.load_checkpoint(smoke_run.checkpoint_path)
-    pipeline.evaluate_checkpoint(bundle, torch.device("cpu"), data.SAMPLE_DIR, progress=False)
+    held_out.evaluate_checkpoint(bundle, torch.device("cpu"), data.SAMPLE_DIR, progress=False)
     predictor = SentimentPredictor.from_checkpoint(bundle, device=where)
     assert 0 <= explain.occlusion(predictor, "a good film").p_positive <= 1

@@ -13,8 +13,8 @@ import torch
 from sentiment_helpers import cli, data, device, doctor
 from sentiment_helpers.profiles import PROFILES
 
-REAL_MEASURE = doctor.measure_training_speed
-FAST = doctor.Speed(seconds_per_batch=0.1, seconds_per_validation_batch=0.2, batches_timed=5, mean_width=180.0,
+REAL_MEASURE = doctor.speed.measure_training_speed
+FAST = doctor.speed.Speed(seconds_per_batch=0.1, seconds_per_validation_batch=0.2, batches_timed=5, mean_width=180.0,
                     device="cpu", autocast="float32")
 
 
@@ -166,7 +166,7 @@ def test_cpu_device_with_and_without_bf16(capsys, monkeypatch, bf16, precision):
 
 def test_a_prediction_over_the_cap_warns(capsys, monkeypatch):
     monkeypatch.setitem(PROFILES, "cpu", PROFILES["cpu"].with_changes(max_train_seconds=300.0))
-    slow = doctor.Speed(1.0, 2.0, 3, 180.0, "cpu", "float32")
+    slow = doctor.speed.Speed(1.0, 2.0, 3, 180.0, "cpu", "float32")
     monkeypatch.setattr(doctor.speed, "measure_training_speed", lambda profile, texts, labels, where: slow)
     code, checks = run_doctor(capsys)
     cpu = checks["cpu profile"]
@@ -179,7 +179,7 @@ def test_a_prediction_over_the_cap_warns(capsys, monkeypatch):
 def test_a_prediction_close_to_the_cap_warns(capsys, monkeypatch):
     batches = -(-22_500 // PROFILES["cpu"].batch_size)
     epochs = PROFILES["cpu"].epochs
-    near = doctor.Speed(0.9 * 300 / epochs / batches, 0.0, 5, 180.0, "cpu", "float32")  # 90% of the cap
+    near = doctor.speed.Speed(0.9 * 300 / epochs / batches, 0.0, 5, 180.0, "cpu", "float32")  # 90% of the cap
     monkeypatch.setitem(PROFILES, "cpu", PROFILES["cpu"].with_changes(max_train_seconds=300.0))
     monkeypatch.setattr(doctor.speed, "measure_training_speed", lambda profile, texts, labels, where: near)
     code, checks = run_doctor(capsys)
@@ -219,7 +219,7 @@ def test_a_prediction_within_the_cap_is_ok(capsys, monkeypatch):
 
 
 def test_missing_package_is_a_problem(capsys, monkeypatch):
-    real = doctor.installed_version
+    real = doctor.environment.installed_version
     monkeypatch.setattr(doctor.environment, "installed_version", lambda name: None if name == "gensim" else real(name))
     code, checks = run_doctor(capsys)
     assert code == 1 and checks["gensim"]["verdict"] == "problem" and "not installed" in checks["gensim"]["message"]
@@ -227,7 +227,7 @@ def test_missing_package_is_a_problem(capsys, monkeypatch):
 
 
 def test_too_old_package_is_a_problem(capsys, monkeypatch):
-    real = doctor.installed_version
+    real = doctor.environment.installed_version
     monkeypatch.setattr(doctor.environment, "installed_version",
                         lambda name: "2.0.1" if name == "torch" else real(name))
     code, checks = run_doctor(capsys)
@@ -237,7 +237,7 @@ def test_too_old_package_is_a_problem(capsys, monkeypatch):
 
 @pytest.mark.parametrize("in_colab, verdict", [(False, "warning"), (True, "ok")])
 def test_colab_ipywidgets_7_is_fine_in_colab_only(capsys, monkeypatch, in_colab, verdict):
-    real = doctor.installed_version
+    real = doctor.environment.installed_version
     monkeypatch.setattr(doctor.environment, "installed_version",
                         lambda name: "7.7.1" if name == "ipywidgets" else real(name))
     monkeypatch.setattr(doctor.environment.colab, "in_colab", lambda: in_colab)
@@ -298,7 +298,7 @@ def test_the_real_timing_predicts_each_profile(capsys, monkeypatch):
     for name in ("cpu", "cpu-pretrained"):
         values, profile = checks[f"{name} profile"]["values"], PROFILES[name]
         assert values["seconds_per_batch"] > 0 and values["seconds_per_validation_batch"] > 0
-        assert 1 <= values["batches_timed"] <= doctor.TIMED_BATCHES
+        assert 1 <= values["batches_timed"] <= doctor.speed.TIMED_BATCHES
         assert values["batch_size"] == profile.batch_size and values["max_len"] == profile.max_len
         assert values["mean_width"] <= profile.max_len and values["cap_seconds"] == profile.max_train_seconds
         assert values["predicted_train_seconds"] == pytest.approx(

@@ -108,8 +108,11 @@ def test_missing_checkpoint_trains_a_smoke_model_with_a_message(tmp_path, monkey
     path = pipeline.ensure_checkpoint(tmp_path / "sentiment_lstm.pt")
     assert path == tmp_path / "smoke-fallback" / "sentiment_lstm.pt" and path.is_file()
     message = capsys.readouterr().err
-    assert "No trained model" in message and "notebook 04" in message
+    assert "No trained model" in message and "notebook 04" in message and "training a small 'smoke'" in message
     assert pipeline.ensure_checkpoint(tmp_path / "sentiment_lstm.pt") == path  # reused, not retrained
+    again = capsys.readouterr().err  # says which model it uses, and that it trains nothing now
+    assert "No trained model" in again and f"Using the small 'smoke' model trained earlier in {path.parent}" in again
+    assert "training a small" not in again
 
 
 def test_colab_badges_and_setup_cells_point_at_the_same_repository():

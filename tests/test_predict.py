@@ -87,21 +87,21 @@ def test_any_unicode_gives_a_valid_probability(predictor, text):
 def test_training_stores_a_validation_temperature_and_calibrate_checkpoint_refits_it(smoke_run, tmp_path):
     import shutil
 
-    from sentiment_helpers import calibration, checkpoint, pipeline
+    from sentiment_helpers import calibration, checkpoint, data, held_out
 
     bundle = checkpoint.load_checkpoint(smoke_run.checkpoint_path)
     temperature = bundle.metadata["temperature"]
     assert bundle.metadata["calibration"]["fitted_on"] == "validation"
     assert smoke_run.metrics["temperature"] == temperature
     # the same fit by hand, on the validation logits of the checkpoint's own run
-    validation = pipeline.evaluate_checkpoint(bundle, split="validation", progress=False,
-                                              data_dir=pipeline.data.SAMPLE_DIR).evaluation
+    validation = held_out.evaluate_checkpoint(bundle, split="validation", progress=False,
+                                              data_dir=data.SAMPLE_DIR).evaluation
     expected = calibration.fit_temperature(validation.logits, validation.y_true).temperature
     assert temperature == pytest.approx(expected, rel=1e-3)
     copy = tmp_path / "model.pt"
     shutil.copy(smoke_run.checkpoint_path, copy)
-    assert pipeline.calibrate_checkpoint(copy) == temperature  # kept, not refitted
+    assert held_out.calibrate_checkpoint(copy) == temperature  # kept, not refitted
     bundle.metadata.pop("temperature")
     checkpoint.save_checkpoint(copy, bundle.model, bundle.vocab, bundle.max_len, bundle.truncation, bundle.metadata)
-    assert pipeline.calibrate_checkpoint(copy, data_dir=pipeline.data.SAMPLE_DIR) == pytest.approx(expected, rel=1e-3)
+    assert held_out.calibrate_checkpoint(copy, data_dir=data.SAMPLE_DIR) == pytest.approx(expected, rel=1e-3)
     assert checkpoint.load_checkpoint(copy).metadata["temperature"] == pytest.approx(expected, rel=1e-3)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 
-from sentiment_helpers import data, pipeline, pretrain
+from sentiment_helpers import data, held_out, paths, pipeline, prepare, pretrain, pretrain_run, profiles
 from sentiment_helpers.errors import DataError
 from sentiment_helpers.vocab import PAD_ID, Vocab
 
@@ -51,15 +51,15 @@ def test_cache_is_reused_only_for_the_same_texts_and_settings(tmp_path, capsys):
 
 def test_skip_gram_is_a_setting_of_its_own_with_a_cache_of_its_own(monkeypatch, tmp_path):
     monkeypatch.setenv("SENTIMENT_ARTIFACTS", str(tmp_path))
-    cbow = pipeline.get_profile("cpu-pretrained")
+    cbow = profiles.get_profile("cpu-pretrained")
     skip_gram = cbow.with_changes(pretrain_skip_gram=True)
-    assert pipeline.pretrained_cache_path(cbow) != pipeline.pretrained_cache_path(skip_gram)
-    assert "-sg-" in pipeline.pretrained_cache_path(skip_gram).name
+    assert paths.pretrained_cache_path(cbow) != paths.pretrained_cache_path(skip_gram)
+    assert "-sg-" in paths.pretrained_cache_path(skip_gram).name
     # and the setting reaches gensim: the tiny cache records it, so CBOW vectors are never reused for it
-    prepared = pipeline.prepare_data(pipeline.get_profile("smoke").with_changes(pretrain="word2vec", n_unlabeled=50))
-    tiny = lambda sg: pipeline.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=1,
+    prepared = prepare.prepare_data(profiles.get_profile("smoke").with_changes(pretrain="word2vec", n_unlabeled=50))
+    tiny = lambda sg: profiles.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=1,
                                                                  pretrain_skip_gram=sg)
-    vectors, _ = pipeline.word_vectors_for(tiny(True), prepared, progress=False, cache=tmp_path / "v.pt")
+    vectors, _ = pretrain_run.word_vectors_for(tiny(True), prepared, progress=False, cache=tmp_path / "v.pt")
     assert vectors.built_for["settings"]["skip_gram"] is True
 
 
@@ -94,7 +94,7 @@ def marked_data(tmp_path):
 
 
 def test_tiny_pretrained_run_end_to_end_never_reads_test_text(marked_data, tmp_path, capsys):
-    profile = pipeline.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=2, n_unlabeled=300,
+    profile = profiles.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=2, n_unlabeled=300,
                                                          epochs=1, n_train=300, n_test=100)
     run = pipeline.run_training(profile, marked_data, tmp_path / "run", progress=False)
     pre = run.metrics["pretraining"]
@@ -119,36 +119,36 @@ def test_a_vocabulary_from_train_and_unlabeled_reviews_never_takes_test_words(tm
         frame = pd.read_parquet(data.SAMPLE_DIR / f"{split}.parquet")
         marker = {"test": " zzonlyintest", "unsupervised": " zzonlyunlabeled"}.get(split, "")
         frame.assign(text=frame.text + marker * 3).to_parquet(folder / f"{split}.parquet", index=False)
-    profile = pipeline.get_profile("smoke").with_changes(pretrain="word2vec", max_vocab=None, min_freq=2)
-    from_train = pipeline.prepare_data(profile, folder).vocab
+    profile = profiles.get_profile("smoke").with_changes(pretrain="word2vec", max_vocab=None, min_freq=2)
+    from_train = prepare.prepare_data(profile, folder).vocab
     assert "zzonlyunlabeled" not in from_train.stoi and "zzonlyintest" not in from_train.stoi
-    both = pipeline.prepare_data(profile.with_changes(vocab_source="train+unlabeled"), folder).vocab
+    both = prepare.prepare_data(profile.with_changes(vocab_source="train+unlabeled"), folder).vocab
     assert "zzonlyunlabeled" in both.stoi and "zzonlyintest" not in both.stoi
     assert set(from_train.itos) < set(both.itos)
     with pytest.raises(ValueError, match="needs a pretraining profile"):
         profile.with_changes(pretrain="none", vocab_source="train+unlabeled")
-    with pytest.raises(ValueError, match="vocab_source must be one of train, train[+]unlabeled"):
+    with pytest.raises(ValueError, match="vocab_source must be one of 'train', 'train[+]unlabeled'"):
         profile.with_changes(vocab_source="test")
 
 
 def test_pretrained_embedding_starts_from_the_vectors_and_can_stay_frozen(tmp_path):
-    profile = pipeline.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=1, n_unlabeled=200,
+    profile = profiles.get_profile("smoke").with_changes(pretrain="word2vec", pretrain_epochs=1, n_unlabeled=200,
                                                          freeze_embedding=True, n_train=300, n_val=100, n_test=100)
-    prepared = pipeline.prepare_data(profile, data.SAMPLE_DIR)
-    model = pipeline.build_model(profile, prepared.vocab)
-    info = pipeline.pretrain_embedding(model, profile, prepared, progress=False, cache=tmp_path / "v.pt")
+    prepared = prepare.prepare_data(profile, data.SAMPLE_DIR)
+    model = prepare.build_model(profile, prepared.vocab)
+    info = pretrain_run.pretrain_embedding(model, profile, prepared, progress=False, cache=tmp_path / "v.pt")
     vectors = pretrain.load_word_vectors(tmp_path / "v.pt")
     word = next(w for w in prepared.vocab.itos[2:] if w in vectors)
     assert torch.equal(model.embedding.weight[prepared.vocab.stoi[word]].detach(), vectors[word])
     assert not model.embedding.weight.requires_grad and info["frozen"] and info["vocab_coverage"] > 0.5
-    with pytest.raises(ValueError, match="pretrain must be one of none, word2vec, lm, not 'glove'"):
+    with pytest.raises(ValueError, match="pretrain must be one of 'none', 'word2vec', 'lm', not 'glove'"):
         profile.with_changes(pretrain="glove")
 
 
 def test_pretraining_can_be_switched_off_from_the_command_line():
     from sentiment_helpers.profiles import apply_settings
 
-    profile = apply_settings(pipeline.get_profile("cpu-pretrained"), ["pretrain=none", "max_train_seconds=none"])
+    profile = apply_settings(profiles.get_profile("cpu-pretrained"), ["pretrain=none", "max_train_seconds=none"])
     assert profile.pretrain == "none" and profile.max_train_seconds is None
 
 
@@ -241,7 +241,7 @@ def test_gradual_unfreezing_and_discriminative_rates():
 
 
 def test_tiny_language_model_run_end_to_end(tmp_path):
-    profile = pipeline.get_profile("smoke").with_changes(
+    profile = profiles.get_profile("smoke").with_changes(
         pretrain="lm", pretrain_epochs=1, n_unlabeled=50, n_train=100, n_val=50, n_test=50, epochs=2,
         lr_decay=2.6, gradual_unfreezing=True)
     run = pipeline.run_training(profile, data.SAMPLE_DIR, tmp_path / "run", progress=False)
@@ -259,7 +259,7 @@ def test_the_ablation_ends_a_pretraining_profile_with_its_pretraining_step():
                                                   Path(__file__).parent.parent / "benchmarks" / "ablation.py")
     ablation = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ablation)
-    shipped = pipeline.get_profile("cpu-pretrained").with_changes(max_train_seconds=None)
+    shipped = profiles.get_profile("cpu-pretrained").with_changes(max_train_seconds=None)
     assert shipped.freeze_embedding and shipped.vocab_source == "train"  # what the ladder below is written for
     ladder = ablation.variants("cpu-pretrained")
     assert all(profile.pretrain == "none" for _, profile in ladder[:-2])  # the recipe steps: from scratch
@@ -288,10 +288,10 @@ def test_lesson_05_asks_the_same_negation_probes_as_the_package():
 def test_a_checkpoint_trained_with_another_seed_is_scored_on_its_own_split(tmp_path):
     from sentiment_helpers.checkpoint import load_checkpoint
 
-    profile = pipeline.get_profile("smoke").with_changes(epochs=1, n_train=300, n_val=100, n_test=100)
+    profile = profiles.get_profile("smoke").with_changes(epochs=1, n_train=300, n_val=100, n_test=100)
     run = pipeline.run_training(profile, data.SAMPLE_DIR, tmp_path, seed=7, split_seed=42, progress=False)
-    validation = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "validation", data.SAMPLE_DIR)
-    expected = pipeline.profile_splits(data.load_imdb(data.SAMPLE_DIR, seed=42), profile, 42)["validation"]
+    validation = held_out.held_out_split(load_checkpoint(run.checkpoint_path), "validation", data.SAMPLE_DIR)
+    expected = prepare.profile_splits(data.load_imdb(data.SAMPLE_DIR, seed=42), profile, 42)["validation"]
     assert validation["text"] == expected["text"]  # the split of seed 42, not of the model's seed 7
 
 
@@ -301,22 +301,22 @@ def test_a_checkpoint_trained_on_a_by_movie_split_is_scored_on_that_split(tmp_pa
     from sentiment_helpers.checkpoint import load_checkpoint
 
     folder = _with_review_ids(tmp_path / "imdb")
-    profile = pipeline.get_profile("smoke").with_changes(epochs=1, n_train=300, n_test=100)
+    profile = profiles.get_profile("smoke").with_changes(epochs=1, n_train=300, n_test=100)
     run = pipeline.run_training(profile, folder, tmp_path / "run", validation="by-movie", progress=False)
     assert run.metrics["validation_split"] == "by-movie"
-    validation = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "validation", folder)
-    expected = pipeline.profile_splits(data.load_imdb(folder, validation="by-movie"), profile, 42)["validation"]
+    validation = held_out.held_out_split(load_checkpoint(run.checkpoint_path), "validation", folder)
+    expected = prepare.profile_splits(data.load_imdb(folder, validation="by-movie"), profile, 42)["validation"]
     assert validation["text"] == expected["text"]
-    test = pipeline.held_out_split(load_checkpoint(run.checkpoint_path), "test", data.SAMPLE_DIR)  # no review ids
+    test = held_out.held_out_split(load_checkpoint(run.checkpoint_path), "test", data.SAMPLE_DIR)  # no review ids
     assert len(test) == run.metrics["n_test"]
 
 
 def test_a_labelled_subset_keeps_the_vocabulary_and_pretraining_text_and_trains_on_the_profiles_reviews():
-    profile = pipeline.get_profile("smoke").with_changes(pretrain="word2vec", n_unlabeled=50)
-    prepared = pipeline.prepare_data(profile, data.SAMPLE_DIR)
-    fewer = pipeline.labelled_subset(prepared, 100)
+    profile = profiles.get_profile("smoke").with_changes(pretrain="word2vec", n_unlabeled=50)
+    prepared = prepare.prepare_data(profile, data.SAMPLE_DIR)
+    fewer = prepare.labelled_subset(prepared, 100)
     # the same 100 reviews as a profile with n_train=100 trains on, balanced
-    own = pipeline.prepare_data(profile.with_changes(n_train=100), data.SAMPLE_DIR)
+    own = prepare.prepare_data(profile.with_changes(n_train=100), data.SAMPLE_DIR)
     assert fewer.dataset["train"]["text"] == own.dataset["train"]["text"] and sum(fewer.train.labels) == 50
     assert fewer.train.ids == [prepared.train.ids[prepared.dataset["train"]["text"].index(t)]
                                for t in fewer.dataset["train"]["text"]]

@@ -1,15 +1,17 @@
 import collections
 import json
+import math
 import os
 from pathlib import Path
 
 import pytest
 import torch
 
-from sentiment_helpers import batching, data, pipeline, train
+from sentiment_helpers import batching, data, held_out, paths, pipeline, prepare, train
 from sentiment_helpers.errors import TrainingError
 from sentiment_helpers.model import SentimentLSTM
 from sentiment_helpers.profiles import get_profile
+from sentiment_helpers.settings import TrainConfig
 from sentiment_helpers.text import tokenize
 from sentiment_helpers.vocab import Vocab
 
@@ -32,7 +34,7 @@ def _model(vocab):
 def test_short_training_lowers_the_loss(small_data):
     vocab, encoded = small_data
     loader = batching.make_loader(encoded, 32, shuffle=True)
-    result = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), epochs=6, lr=1e-2,
+    result = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), TrainConfig(epochs=6, lr=1e-2),
                        device=torch.device("cpu"), progress=False)
     epochs = result.history.epochs_frame()
     assert result.status == "completed" and len(epochs) == 6
@@ -67,8 +69,9 @@ def test_fit_is_the_plain_training_loop(small_data):
     train.set_seed(3)
     model = SentimentLSTM(vocab_size=len(vocab), embed_dim=16, hidden_dim=16, num_layers=1, dropout=0.5,
                           pooling="maxmean")
-    result = train.fit(model, loader, batching.make_loader(encoded, 64), epochs=1, lr=1e-2, weight_decay=0.01,
-                       schedule="onecycle", clip=1.0, device=torch.device("cpu"), amp=False, progress=True)
+    recipe = TrainConfig(epochs=1, lr=1e-2, weight_decay=0.01, schedule="onecycle", clip=1.0, amp=False)
+    result = train.fit(model, loader, batching.make_loader(encoded, 64), recipe, device=torch.device("cpu"),
+                       progress=True)
     assert result.history.steps_frame().loss.tolist() == pytest.approx(by_hand, rel=1e-6)
 
 
@@ -93,8 +96,8 @@ def test_nan_loss_stops_with_hint_and_keeps_best(small_data, capsys):
     loader = batching.make_loader(encoded, 64, shuffle=True)
     model = ExplodingModel(vocab_size=len(vocab), embed_dim=8, hidden_dim=8, num_layers=1, after=len(loader) + 2)
     best_calls = []
-    result = train.fit(model, loader, batching.make_loader(encoded, 64), epochs=3, device=torch.device("cpu"),
-                       on_best=lambda m, r: best_calls.append(r["epoch"]), progress=False)
+    result = train.fit(model, loader, batching.make_loader(encoded, 64), TrainConfig(epochs=3),
+                       device=torch.device("cpu"), on_best=lambda m, r: best_calls.append(r["epoch"]), progress=False)
     assert result.status == "diverged"
     assert "lower learning rate" in result.message and "lower learning rate" in capsys.readouterr().out
     # epoch 1 was validated; the steps of epoch 2 before the NaN were too (the weights are still finite: the NaN
@@ -109,8 +112,8 @@ def test_keyboard_interrupt_keeps_history_and_best(small_data):
     loader = batching.make_loader(encoded, 64, shuffle=True)
     model = ExplodingModel(vocab_size=len(vocab), embed_dim=8, hidden_dim=8, num_layers=1,
                            after=len(loader) + 3, error=KeyboardInterrupt())
-    result = train.fit(model, loader, batching.make_loader(encoded, 64), epochs=5, device=torch.device("cpu"),
-                       progress=False)
+    result = train.fit(model, loader, batching.make_loader(encoded, 64), TrainConfig(epochs=5),
+                       device=torch.device("cpu"), progress=False)
     assert result.status == "interrupted"
     assert result.best_epoch == 1 and len(result.history.epochs) == 1
     assert len(result.history.steps) == len(loader) + 3
@@ -121,7 +124,7 @@ def test_out_of_memory_gives_advice(small_data):
     model = ExplodingModel(vocab_size=len(vocab), embed_dim=8, hidden_dim=8, num_layers=1, after=0,
                            error=torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2 GiB"))
     with pytest.raises(TrainingError, match="smaller batch size"):
-        train.fit(model, batching.make_loader(encoded, 64), batching.make_loader(encoded, 64), epochs=1,
+        train.fit(model, batching.make_loader(encoded, 64), batching.make_loader(encoded, 64), TrainConfig(epochs=1),
                   device=torch.device("cpu"), progress=False)
 
 
@@ -137,9 +140,9 @@ def test_same_seed_same_metrics_on_cpu(tmp_path):
 
 def test_time_limit_stops_and_validates(small_data):
     vocab, encoded = small_data
-    result = train.fit(_model(vocab), batching.make_loader(encoded, 32, shuffle=True),
-                       batching.make_loader(encoded, 64), epochs=50, max_seconds=0.0, device=torch.device("cpu"),
-                       progress=False)
+    loader = batching.make_loader(encoded, 32, shuffle=True)
+    result = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64),
+                       TrainConfig(epochs=50, max_seconds=0.0), device=torch.device("cpu"), progress=False)
     assert result.status == "time limit" and len(result.history.steps) == 1 and result.best_epoch == 1
 
 
@@ -165,7 +168,7 @@ def test_settings_can_be_overridden_per_run(tmp_path):
 def test_evaluate_checkpoint_scores_the_runs_own_test_reviews(smoke_run):
     from sentiment_helpers.checkpoint import load_checkpoint
 
-    scored = pipeline.evaluate_checkpoint(load_checkpoint(smoke_run.checkpoint_path), torch.device("cpu"),
+    scored = held_out.evaluate_checkpoint(load_checkpoint(smoke_run.checkpoint_path), torch.device("cpu"),
                                           data.SAMPLE_DIR, progress=False)
     assert len(scored.test) == len(scored.encoded) == smoke_run.metrics["n_test"]
     # same reviews, same model: the same accuracy as the run reported (up to a borderline bf16 flip)
@@ -174,7 +177,7 @@ def test_evaluate_checkpoint_scores_the_runs_own_test_reviews(smoke_run):
 
 def test_profile_splits_have_the_profiles_sizes():
     full = data.load_imdb(data.SAMPLE_DIR)
-    splits = pipeline.profile_splits(full, get_profile("smoke").with_changes(n_train=300, n_val=None, n_test=100))
+    splits = prepare.profile_splits(full, get_profile("smoke").with_changes(n_train=300, n_val=None, n_test=100))
     assert {k: len(v) for k, v in splits.items()} == {"train": 300, "validation": 100, "test": 100}
     assert sum(splits["test"]["label"]) == 50  # balanced
 
@@ -183,11 +186,11 @@ def test_patience_stops_when_validation_stops_improving(small_data, capsys):
     vocab, encoded = small_data
     loader = batching.make_loader(encoded, 64, shuffle=True)
     # lr=0: the weights never change, so validation accuracy never beats epoch 1
-    result = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), epochs=6, lr=0.0, patience=2,
-                       device=torch.device("cpu"), progress=False)
+    result = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64),
+                       TrainConfig(epochs=6, lr=0.0, patience=2), device=torch.device("cpu"), progress=False)
     assert result.status == "early stop" and len(result.history.epochs) == 3 and result.best_epoch == 1
     assert "has not improved for 2 epochs" in capsys.readouterr().out
-    unlimited = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), epochs=4, lr=0.0,
+    unlimited = train.fit(_model(vocab), loader, batching.make_loader(encoded, 64), TrainConfig(epochs=4, lr=0.0),
                           device=torch.device("cpu"), progress=False)
     assert unlimited.status == "completed" and len(unlimited.history.epochs) == 4
 
@@ -208,21 +211,21 @@ def test_full_profile_stops_early_and_the_ablation_starts_without_it():
 def test_evaluate_checkpoint_scores_the_validation_reviews_its_run_chose_the_epoch_on(smoke_run):
     from sentiment_helpers.checkpoint import load_checkpoint
 
-    scored = pipeline.evaluate_checkpoint(load_checkpoint(smoke_run.checkpoint_path), torch.device("cpu"),
+    scored = held_out.evaluate_checkpoint(load_checkpoint(smoke_run.checkpoint_path), torch.device("cpu"),
                                           data.SAMPLE_DIR, progress=False, split="validation")
     assert len(scored.reviews) == smoke_run.metrics["n_val"]
     assert abs(scored.evaluation.metrics["accuracy"] - smoke_run.metrics["val_accuracy"]) <= 2 / len(scored.reviews)
     with pytest.raises(AttributeError, match="validation reviews"):
         _ = scored.test  # the lessons' name for the test split is not quietly given to other reviews
     with pytest.raises(ValueError, match="split must be"):
-        pipeline.held_out_split(load_checkpoint(smoke_run.checkpoint_path), "dev")
+        held_out.held_out_split(load_checkpoint(smoke_run.checkpoint_path), "dev")
 
 
 def test_the_test_session_never_writes_into_a_learners_artifacts_folder():
     import os
     from pathlib import Path
 
-    from sentiment_helpers.checkpoint import default_artifacts_dir
+    from sentiment_helpers.paths import default_artifacts_dir
 
     root = Path(__file__).resolve().parent.parent
     assert default_artifacts_dir() == Path(os.environ["SENTIMENT_ARTIFACTS"])
@@ -263,7 +266,7 @@ def test_a_stop_button_after_training_still_saves_the_trained_model(tmp_path, mo
     monkeypatch.setattr(pipeline, "_score", stopped)  # the stop button, pressed while the test reviews are scored
     with pytest.raises(KeyboardInterrupt):
         pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=1, **TINY_RUN)
-    metadata = load_checkpoint(tmp_path / pipeline.CHECKPOINT_NAME).metadata
+    metadata = load_checkpoint(tmp_path / paths.CHECKPOINT_NAME).metadata
     assert metadata["best_epoch"] == 1 and "metrics" not in metadata and not (tmp_path / "metrics.json").exists()
 
 
@@ -276,3 +279,42 @@ def test_a_stop_button_during_training_saves_the_best_epoch_and_its_report(tmp_p
     run = pipeline.run_training("smoke", data.SAMPLE_DIR, tmp_path, epochs=3, **TINY_RUN)
     assert run.metrics["status"] == "interrupted" and run.metrics["best_epoch"] == 1
     assert renamed == {"sentiment_lstm.pt": 1, "metrics.json": 1, "history.json": 1}
+
+
+class BagOfWords(torch.nn.Module):
+    """A model without an LSTM, whose layers a CPU can run under float16 autocast (its LSTM kernel cannot)."""
+
+    def __init__(self, vocab_size: int):
+        super().__init__()
+        self.embedding = torch.nn.Embedding(vocab_size, 16, padding_idx=0)
+        self.fc = torch.nn.Linear(16, 1)
+
+    def forward(self, ids, lengths):
+        return self.fc(self.embedding(ids).sum(1) / lengths[:, None]).squeeze(-1)  # [B]
+
+
+def test_float16_training_scales_its_gradients(small_data, monkeypatch):
+    """float16 autocast (CUDA's) needs a GradScaler, or small gradients underflow to zero. A CPU stands in for the GPU:
+    with float16 autocast forced on it, ``fit`` takes the scaled path, and training still works."""
+    vocab, encoded = small_data
+    monkeypatch.setattr(train, "autocast_dtype", lambda device, amp=None: torch.float16)
+    scales, real_scale = [], torch.amp.GradScaler.scale
+
+    def spy(self, outputs):
+        scales.append(self.get_scale())
+        return real_scale(self, outputs)
+
+    monkeypatch.setattr(torch.amp.GradScaler, "scale", spy)
+    model = BagOfWords(len(vocab))
+    before = [p.detach().clone() for p in model.parameters()]
+    result = train.fit(model, batching.make_loader(encoded, 32, shuffle=True), batching.make_loader(encoded, 64),
+                       TrainConfig(epochs=1, lr=1e-2), device=torch.device("cpu"), progress=False)
+    assert result.status == "completed" and len(scales) == len(result.history.steps) > 0
+    assert scales[0] == 65536.0  # GradScaler's first scale: the loss is multiplied before backward
+    assert all(math.isfinite(step["loss"]) for step in result.history.steps)
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))  # unscaled steps taken
+    monkeypatch.setattr(train, "autocast_dtype", lambda device, amp=None: None)
+    scales.clear()
+    train.fit(BagOfWords(len(vocab)), batching.make_loader(encoded, 64), batching.make_loader(encoded, 64),
+              TrainConfig(epochs=1), device=torch.device("cpu"), progress=False)
+    assert set(scales) <= {1.0}  # float32: no scaling (a disabled scaler leaves the loss as it is)

@@ -9,7 +9,7 @@ bundled sample.
 The package's modules, one job each: ``verdicts`` (the ``Check`` type and the report, as text or JSON),
 ``environment`` (versions, torch build, device), ``data_source`` (where the data comes from), ``speed`` (measured
 batches and predicted minutes) and ``disk`` (free disk and the artifacts already there). This module runs them in the
-report's order.
+report's order; their names are imported from there (``doctor.speed.Speed``).
 """
 from __future__ import annotations
 
@@ -20,36 +20,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__, device
-from .data_source import DataFound, data_checks, find_data, read_folder, read_hub_cache
-from .disk import check_checkpoint, check_disk, check_word2vec_cache
-from .environment import (
-    CHECKED_PACKAGES,
-    check_colab,
-    check_device,
-    check_package,
-    check_python,
-    check_torch_build,
-    course_requirements,
-    installed_version,
-    nvidia_gpu_present,
-)
-from .speed import TIMED_BATCHES, Speed, measure_training_speed, predicted_seconds, speed_check, speed_checks
-from .verdicts import OK, PROBLEM, WARNING, Check, line, report, summary
-
-__all__ = ["OK", "PROBLEM", "TIMED_BATCHES", "WARNING", "Check", "DataFound", "Speed", "check_checkpoint",
-           "check_colab", "check_device", "check_disk", "check_package", "check_python", "check_torch_build",
-           "check_word2vec_cache", "course_requirements", "data_checks", "find_data", "installed_version", "line",
-           "main", "measure_training_speed", "nvidia_gpu_present", "predicted_seconds", "read_folder",
-           "read_hub_cache", "report", "run_checks", "speed_check", "speed_checks", "summary"]
+from . import data_source, disk, environment, speed
+from .verdicts import PROBLEM, Check, line, report, summary
 
 
 def run_checks(data_dir: str | Path | None = None, on_check: Callable[[Check], None] | None = None) -> list[Check]:
     """Every check, in the order the report prints them; ``on_check`` sees each one as soon as it is made."""
     checks: list[Check] = []
-    requirements = course_requirements()
-    steps = [lambda: [check_python()], lambda: [check_package(name, requirements) for name in CHECKED_PACKAGES],
-             lambda: [check_colab(), check_torch_build()], lambda: data_checks(find_data(data_dir)),
-             lambda: [check_device()], speed_checks, lambda: [check_disk(), check_checkpoint(), check_word2vec_cache()]]
+    env, requirements = environment, environment.course_requirements()
+    steps = [lambda: [env.check_python()],
+             lambda: [env.check_package(name, requirements) for name in env.CHECKED_PACKAGES],
+             lambda: [env.check_colab(), env.check_torch_build()],
+             lambda: data_source.data_checks(data_source.find_data(data_dir)), lambda: [env.check_device()],
+             speed.speed_checks, lambda: [disk.check_disk(), disk.check_checkpoint(), disk.check_word2vec_cache()]]
     for step in steps:
         for check in step():
             checks.append(check)

@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .. import checkpoint, pipeline
+from .. import paths
 from ..profiles import PROFILES
 from .verdicts import OK, PROBLEM, WARNING, Check
 
@@ -17,7 +17,7 @@ DISK_PROBLEM_GB, DISK_WARNING_GB = 0.2, 1.0
 
 
 def check_disk() -> Check:
-    folder = checkpoint.default_artifacts_dir()
+    folder = paths.default_artifacts_dir()
     existing = next(path for path in (folder, *folder.parents) if path.exists())
     free_gb = shutil.disk_usage(existing).free / 1e9
     writable = os.access(existing, os.W_OK)
@@ -42,7 +42,7 @@ def _file_note(path: Path) -> str:
 
 
 def check_checkpoint() -> Check:
-    path = pipeline.default_checkpoint_path()
+    path = paths.default_checkpoint_path()
     if path.is_file():
         return Check("checkpoint", OK, f"trained model: {_file_note(path)}", "", {"path": str(path), "present": True})
     return Check("checkpoint", OK, f"no trained model yet at {path}: lesson 04 (or `train`) makes it; lessons 05 and "
@@ -50,7 +50,7 @@ def check_checkpoint() -> Check:
 
 
 def check_word2vec_cache() -> Check:
-    path = pipeline.pretrained_cache_path(PROFILES["cpu-pretrained"])
+    path = paths.pretrained_cache_path(PROFILES["cpu-pretrained"])
     others = sorted(str(p) for p in path.parent.glob("word2vec-*.pt") if p != path)
     values = {"path": str(path), "present": path.is_file(), "other_caches": others}
     if path.is_file():

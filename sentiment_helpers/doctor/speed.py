@@ -7,13 +7,14 @@ import contextlib
 import io
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import torch
 from torch.utils.data import DataLoader
 
-from .. import batching, data, device, pipeline, train
+from .. import batching, data, device, paths, train
 from ..errors import DataError
+from ..held_out import EVAL_BATCH_SIZE
 from ..model import SentimentLSTM
 from ..profiles import PROFILES, Profile
 from ..text import tokenize
@@ -37,7 +38,7 @@ ELSEWHERE = "train in Colab on a GPU, or hand out a checkpoint trained on a fast
 @dataclass
 class Speed:
     seconds_per_batch: float  # one training step: forward, backward, clipping and AdamW, as train.fit runs it
-    seconds_per_validation_batch: float  # one evaluation batch (pipeline.EVAL_BATCH_SIZE reviews), no gradients
+    seconds_per_validation_batch: float  # one evaluation batch (EVAL_BATCH_SIZE reviews), no gradients
     batches_timed: int
     mean_width: float  # tokens per review in the timed batches, padding included
     device: str
@@ -74,21 +75,22 @@ def _fit_seconds(model: SentimentLSTM, profile: Profile, loader: DataLoader, whe
     and the steps it ran."""
     one_token = batching.make_loader(batching.EncodedReviews([[UNK_ID]], [0], [1]), bucket=False)  # its validation
     with contextlib.redirect_stdout(io.StringIO()):  # fit's note that the time limit stopped it
-        result = train.fit(model, loader, one_token, epochs=1, lr=profile.lr, weight_decay=profile.weight_decay,
-                           schedule=profile.schedule, clip=profile.clip, device=where, max_seconds=max_seconds,
-                           progress=False)
+        # the profile's own recipe (profile.train_config(): the one place a profile becomes fit's settings), one
+        # epoch long and cut at max_seconds
+        config = replace(profile.train_config(), epochs=1, max_seconds=max_seconds, patience=None)
+        result = train.fit(model, loader, one_token, config, device=where, progress=False)
     return result.seconds / len(result.history.steps), len(result.history.steps)
 
 
 def _validation_seconds(model: SentimentLSTM, encoded: batching.EncodedReviews, mean_width: float,
                         where: torch.device, reviews: int) -> float:
-    """Seconds for one evaluation batch (``pipeline.EVAL_BATCH_SIZE`` reviews), timed on ``reviews`` of them and scaled.
+    """Seconds for one evaluation batch (``EVAL_BATCH_SIZE`` reviews), timed on ``reviews`` of them and scaled.
     Evaluation sorts reviews by length, so its batches carry little padding: reviews of the mean length stand in."""
     typical = sorted(range(len(encoded)), key=lambda i: abs(encoded.lengths[i] - mean_width))
     evaluation = DataLoader(encoded, batch_sampler=[typical[:reviews]], collate_fn=batching.collate)
     start = time.perf_counter()
     train.validate(model, evaluation, where, None)
-    return (time.perf_counter() - start) * pipeline.EVAL_BATCH_SIZE / reviews
+    return (time.perf_counter() - start) * EVAL_BATCH_SIZE / reviews
 
 
 def measure_training_speed(profile: Profile, texts: list[str], labels: list[int], where: torch.device) -> Speed:
@@ -111,14 +113,14 @@ def measure_training_speed(profile: Profile, texts: list[str], labels: list[int]
     if not slow:
         step, timed = _fit_seconds(model, profile, loader(batches[WARMUP_BATCHES:]), where, TIMING_BUDGET_SECONDS)
     validation = _validation_seconds(model, encoded, mean_width, where,
-                                     pipeline.EVAL_BATCH_SIZE // 4 if slow else pipeline.EVAL_BATCH_SIZE)
+                                     EVAL_BATCH_SIZE // 4 if slow else EVAL_BATCH_SIZE)
     return Speed(step, validation, timed, mean_width, where.type, precision(where))
 
 
 def predicted_seconds(profile: Profile, speed: Speed) -> tuple[float, float]:
     """Seconds of training per epoch and in all: every training batch, then validation, each epoch."""
     batches = math.ceil((profile.n_train or TRAINING_REVIEWS) / profile.batch_size)
-    validation_batches = math.ceil((profile.n_val or VALIDATION_REVIEWS) / pipeline.EVAL_BATCH_SIZE)
+    validation_batches = math.ceil((profile.n_val or VALIDATION_REVIEWS) / EVAL_BATCH_SIZE)
     epoch = batches * speed.seconds_per_batch + validation_batches * speed.seconds_per_validation_batch
     return epoch, profile.epochs * epoch
 
@@ -126,7 +128,7 @@ def predicted_seconds(profile: Profile, speed: Speed) -> tuple[float, float]:
 def _word2vec_note(profile: Profile) -> str:
     if profile.pretrain != "word2vec":
         return ""
-    cache = pipeline.pretrained_cache_path(profile)
+    cache = paths.pretrained_cache_path(profile)
     return ("; word2vec from its cache" if cache.is_file()
             else "; plus word2vec, built once on first use (then cached)")
 
