@@ -60,6 +60,13 @@ def _train_options(commands) -> None:
                        help="vocabulary size without <pad>/<unk> (default: the profile's)")
     train.add_argument("--min-freq", type=int, default=None,
                        help="minimum count of a vocabulary word (default: the profile's)")
+    train.add_argument("--cad-originals", choices=["keep", "leave-out"], default=None,
+                       help="leave-out: train without the IMDB reviews that are originals of the counterfactual "
+                            "pairs, so that `evaluate --cad` scores the model on them honestly (default: keep)")
+    train.add_argument("--cad-added", choices=["none", "pairs", "originals"], default=None,
+                       help="add the counterfactual training pairs (pairs: each original and its edit) or, as a "
+                            "control, their originals alone, twice each (default: none)")
+    train.add_argument("--cad-repeats", type=int, default=None, help="how many times --cad-added adds them (default 1)")
     train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                        help="override any other profile setting, repeatable: e.g. --set lr=2e-3 "
                             "--set weight_decay=0.01 --set model.hidden_dim=256 --set max_train_seconds=none")
@@ -74,11 +81,15 @@ def _evaluate_options(commands) -> None:
                         "roc_curve.png.",
                         ["--checkpoint artifacts/sentiment_lstm.pt",
                          "--checkpoint handed-in/sentiment_lstm.pt --data-dir data/imdb --out reports/alice",
-                         "--checkpoint artifacts/sentiment_lstm.pt --split validation"])
+                         "--checkpoint artifacts/sentiment_lstm.pt --split validation",
+                         "--checkpoint runs/no-originals/sentiment_lstm.pt --cad test"])
     evaluate.add_argument("--checkpoint", required=True, help="checkpoint file written by `train` or notebook 04")
     _shared(evaluate, "--data-dir")
     evaluate.add_argument("--split", choices=["test", "validation"], default="test",
                           help="test (the final report) or validation (where the epoch was chosen); default: test")
+    evaluate.add_argument("--cad", choices=["train", "dev", "test"], default=None,
+                          help="score the counterfactual pairs of this split instead (Kaushik et al. 2020): accuracy "
+                               "on the originals, on their edits and on both of a pair")
     evaluate.add_argument("--out", default=None, help="folder for metrics.json and the two figures")
     _shared(evaluate, "--device", "--no-progress")
 

@@ -18,7 +18,8 @@ def train(args: argparse.Namespace) -> int:
 
     # every setting is checked here, when the profile is made: a typo fails before any data is read or torch loads
     profile = apply_settings(get_profile(args.profile), args.set)
-    sizes = {"epochs": args.epochs, "max_len": args.max_len, "max_vocab": args.max_vocab, "min_freq": args.min_freq}
+    sizes = {"epochs": args.epochs, "max_len": args.max_len, "max_vocab": args.max_vocab, "min_freq": args.min_freq,
+             "cad_originals": args.cad_originals, "cad_added": args.cad_added, "cad_repeats": args.cad_repeats}
     profile = profile.with_changes(**{key: value for key, value in sizes.items() if value is not None})
     from .pipeline import run_training
 
@@ -65,8 +66,9 @@ def evaluate(args: argparse.Namespace) -> int:
     out = output_folder(args.out) if args.out else None  # a bad --out fails before the slow part
     bundle = checkpoint.load_checkpoint(args.checkpoint)
     meta = bundle.metadata
-    scored = evaluate_checkpoint(bundle, args.device, args.data_dir, progress=not args.no_progress,
-                                          split=args.split)
+    if args.cad:
+        return _evaluate_pairs(args, bundle, out)
+    scored = evaluate_checkpoint(bundle, args.device, args.data_dir, progress=not args.no_progress, split=args.split)
     m = scored.evaluation.metrics
     print(f"checkpoint {args.checkpoint}: profile {meta.get('profile', '?')}, "
           f"trained on {meta.get('data_source', '?')}, best epoch {meta.get('best_epoch', '?')}")
@@ -87,6 +89,33 @@ def evaluate(args: argparse.Namespace) -> int:
             figure.savefig(out / name, dpi=120, bbox_inches="tight")
             plt.close(figure)
         print(f"wrote metrics.json, confusion_matrix.png and roc_curve.png to {out}")
+    return 0
+
+
+def _evaluate_pairs(args: argparse.Namespace, bundle, out: Path | None) -> int:
+    """``evaluate --cad SPLIT``: the checkpoint on the counterfactual pairs, the originals beside their edits."""
+    from . import counterfactual
+    from .files import write_json
+    from .predict import SentimentPredictor
+
+    pairs = counterfactual.load_pairs(args.cad)
+    predictor = SentimentPredictor.from_checkpoint(bundle, args.device)
+    p = {which: [r.p_positive for r in predictor.predict_batch(texts, progress=not args.no_progress)]
+         for which, texts in (("original", pairs.original), ("revised", pairs.revised))}
+    scores = counterfactual.pair_scores(p["original"], p["revised"], pairs)
+    settings = bundle.metadata.get("profile_settings", {})
+    print(f"checkpoint {args.checkpoint}: profile {bundle.metadata.get('profile', '?')}, counterfactual {args.cad} "
+          f"pairs ({len(pairs):,}, {pairs.source})")
+    if settings.get("cad_originals") != "leave-out":
+        print("note: this model was trained with the pairs' originals (IMDB training reviews) among its training "
+              "reviews; train with --cad-originals leave-out to score it on them honestly", file=sys.stderr)
+    print(f"original {scores['original']:.4f}   revised {scores['revised']:.4f}   both of a pair {scores['both']:.4f}"
+          f"   gap {scores['gap']:+.4f} (95% interval {scores['gap_low']:+.4f} to {scores['gap_high']:+.4f})")
+    if out is not None:
+        write_json(out / "metrics.json", {"checkpoint": str(args.checkpoint), "cad_split": args.cad, **scores,
+                                          "cad_source": pairs.source, "cad_citation": counterfactual.CITATION},
+                   indent=2)
+        print(f"wrote metrics.json to {out}")
     return 0
 
 

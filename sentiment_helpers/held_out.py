@@ -40,7 +40,12 @@ def _held_out(bundle: checkpoint.Checkpoint, split: str, data_dir: str | Path | 
     if meta.get("data_source") and meta["data_source"] != str(full.source):
         print(f"Note: the model was trained on {meta['data_source']}; evaluating on {full.source}.", file=sys.stderr)
     size = meta.get("profile_settings", {}).get(RUN_SPLIT_SIZES[split])
-    return subsample(full[split], size, split_seed), full.source
+    reviews = subsample(full[split], size, split_seed)
+    if split != "test" and meta.get("profile_settings", {}).get("cad_originals") == "leave-out":
+        from .counterfactual import is_original  # as the run left them out (test stays whole)
+
+        reviews = reviews.select([i for i, hit in enumerate(is_original(data.column(reviews, "text"))) if not hit])
+    return reviews, full.source
 
 
 @dataclass

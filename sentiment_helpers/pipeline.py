@@ -40,7 +40,8 @@ def run_metadata(profile: Profile, prepared: PreparedData, seed: int, device: to
     return {"profile": profile.name, "profile_settings": profile.to_dict(), "data_source": str(prepared.source),
             "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
             "seed": seed, "split_seed": prepared.split_seed, "validation_split": prepared.validation_split,
-            "device": device.type, "versions": library_versions(), "pretraining": pretraining}
+            "device": device.type, "versions": library_versions(), "pretraining": pretraining,
+            "counterfactuals": prepared.counterfactuals}
 
 
 def _now() -> str:
@@ -133,7 +134,7 @@ def _run_metrics(profile: Profile, prepared: PreparedData, result: train.TrainRe
         "n_train": len(prepared.train), "n_val": len(prepared.validation), "n_test": len(prepared.test),
         "epochs": profile.epochs, "epochs_run": len(result.history.epochs), "best_epoch": result.best_epoch,
         "status": result.status, "train_seconds": result.seconds, "seconds": time.perf_counter() - start,
-        "pretraining": metadata["pretraining"],
+        "pretraining": metadata["pretraining"], "counterfactuals": metadata["counterfactuals"],
         "seconds_per_epoch": [e["seconds"] for e in result.history.epochs], "seed": metadata["seed"],
         "split_seed": prepared.split_seed, "validation_split": prepared.validation_split,
         "temperature": fitted.temperature,

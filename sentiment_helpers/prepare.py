@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import batching, data
+from . import batching, counterfactual, data
 from .model import SentimentLSTM
 from .profiles import Profile
 from .splits import subsample
@@ -28,6 +28,7 @@ class PreparedData:
     # what pretraining reads when it is not train + unlabeled of ``dataset``: a labelled subset keeps every training
     # review's text (without its label) for pretraining (``labelled_subset``)
     pretraining: list[str] | None = None
+    counterfactuals: dict | None = None  # what the counterfactual training options did (``counterfactual.py``)
 
     def pretraining_texts(self) -> list[str]:
         """The texts pretraining may read: training and unlabeled reviews, never validation or test."""
@@ -67,6 +68,7 @@ def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int
         if profile.n_unlabeled is not None and profile.n_unlabeled < len(unlabeled):
             unlabeled = unlabeled.shuffle(seed=seed).select(range(profile.n_unlabeled))
         dataset["unsupervised"] = unlabeled
+    dataset, counterfactuals, pretraining = _counterfactuals(dataset, profile, seed)
     train_tokens = [tokenize(text) for text in data.column(dataset["train"], "text")]
     vocab_tokens = train_tokens
     if profile.vocab_source == "train+unlabeled":  # never validation or test
@@ -77,7 +79,30 @@ def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int
                                                  vocab, profile.max_len, profile.truncation,
                                                  tokens=train_tokens if split == "train" else None)
     return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"), seed,
-                        dropped, validation)
+                        dropped, validation, pretraining, counterfactuals)
+
+
+def _counterfactuals(dataset, profile: Profile, seed: int) -> tuple[object, dict | None, list[str] | None]:
+    """The profile's counterfactual training options applied (``counterfactual.py``): the splits, what was done, and
+    the texts pretraining reads when pairs were added (the run's own reviews without them: one word2vec cache serves
+    every amount of added pairs)."""
+    if profile.cad_originals == "keep" and profile.cad_added == "none":
+        return dataset, None, None
+    done = {"originals": profile.cad_originals, "added": profile.cad_added, "repeats": profile.cad_repeats}
+    if profile.cad_originals == "leave-out":
+        dataset, left_out = counterfactual.leave_out_originals(dataset)
+        done["left_out"] = left_out
+    pretraining = None
+    if profile.cad_added != "none":
+        if "unsupervised" in dataset:
+            from .pretrain import pretraining_texts
+
+            pretraining = pretraining_texts(dataset)
+        before = len(dataset["train"])
+        dataset["train"] = counterfactual.add_training_pairs(dataset["train"], profile.cad_added, profile.cad_repeats,
+                                                             seed)
+        done["added_reviews"] = len(dataset["train"]) - before
+    return dataset, done, pretraining
 
 
 def build_model(profile: Profile, vocab: Vocab) -> SentimentLSTM:

@@ -13,6 +13,8 @@ from .settings import TRUNCATIONS, ModelConfig, TrainConfig, check_choice, check
 
 PRETRAINING = ("none", "word2vec", "lm")
 VOCAB_SOURCES = ("train", "train+unlabeled")
+CAD_ORIGINALS = ("keep", "leave-out")
+CAD_ADDED = ("none", "pairs", "originals")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,13 @@ class Profile:
     # where the vocabulary's words come from: the training reviews, or (a pretraining profile) the training + unlabeled
     # reviews, so that words no labeled review uses still get their pretrained vector (never the test reviews)
     vocab_source: str = "train"
+    # counterfactual pairs (lesson 08, ``counterfactual.py``): "leave-out" drops from training every IMDB review that is
+    # the original of a pair (all are IMDB training reviews), so that a model can be scored on the pairs honestly
+    cad_originals: str = "keep"
+    # what the pairs' training split adds: "pairs" (each original and its edit) or, as the control, "originals" (each
+    # original twice: as many reviews, none edited); cad_repeats times
+    cad_added: str = "none"
+    cad_repeats: int = 1
 
     def __post_init__(self) -> None:
         """Every setting checked now, so that a typo fails before any data is read."""
@@ -62,6 +71,9 @@ class Profile:
         check_choice("truncation", self.truncation, TRUNCATIONS)
         check_choice("pretrain", self.pretrain, PRETRAINING)
         check_choice("vocab_source", self.vocab_source, VOCAB_SOURCES)
+        check_choice("cad_originals", self.cad_originals, CAD_ORIGINALS)
+        check_choice("cad_added", self.cad_added, CAD_ADDED)
+        check_number("cad_repeats", self.cad_repeats, minimum=1, whole=True)
         check_number("pretrain_max_seconds", self.pretrain_max_seconds, above=True, optional=True)
         for name in ("pretrain_skip_gram", "freeze_embedding"):
             check_flag(name, getattr(self, name))

@@ -1,0 +1,217 @@
+"""Do the course's models read what changed? Every model on the counterfactual pairs of Kaushik, Hovy and Lipton
+(ICLR 2020): an IMDB review beside its minimal edit with the other label; and what adding the pairs to training does.
+
+    python -m benchmarks.counterfactual --data-dir DATA [--seeds 42 43 44] [--repeats 1 2 4 8]
+
+Every model trains without the IMDB reviews that are originals of a pair (all are IMDB training reviews:
+`--cad-originals leave-out`), on one split (split seed 42), with no time cap (`max_train_seconds=none`: a busy machine
+would otherwise cut runs short). Steps, each run saved as it ends:
+1. the choice, on the pairs' dev split only: `cpu-pretrained` with the training pairs added r times, for each r of
+   --repeats, seed 42; the r with the best dev pair accuracy (both reviews of a pair right) wins, the fewest on a tie;
+2. for each seed: `cpu`, `cpu-pretrained`, `cpu-pretrained` + pairs x r, and its control, `cpu-pretrained` + the
+   originals alone x 2r (as many added reviews, none of them edited); each scored on IMDB test and the test pairs;
+3. TF-IDF, NB n-grams (without and with the pairs x r) on the same reviews, and the ensemble of `cpu-pretrained` and
+   NB n-grams (its weight chosen on IMDB validation);
+4. the leak: `cpu-pretrained` (seed 42) trained with the originals kept, on the same test pairs.
+Checkpoints and scores go to benchmarks/results/runs/counterfactual/ (not committed); the tables to
+benchmarks/results/counterfactual-cpu.{md,json}.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from sentiment_helpers import baseline, counterfactual, ensemble, pipeline, prepare, profiles
+from sentiment_helpers.data import column
+from sentiment_helpers.device import describe_machine
+from sentiment_helpers.files import atomic_file, write_json
+from sentiment_helpers.predict import SentimentPredictor
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+RUNS = RESULTS / "runs" / "counterfactual"
+SPLIT_SEED = 42
+NO_CAP = {"max_train_seconds": None}
+
+
+def pair_probabilities(predict, split: str) -> dict:
+    pairs = counterfactual.load_pairs(split)
+    p_original, p_revised = predict(pairs.original), predict(pairs.revised)
+    return {"p_original": p_original, "p_revised": p_revised,
+            "scores": counterfactual.pair_scores(p_original, p_revised, pairs)}
+
+
+def lstm_predict(checkpoint_path: Path):
+    predictor = SentimentPredictor.from_checkpoint(checkpoint_path)
+    return lambda texts: [r.p_positive for r in predictor.predict_batch(list(texts), progress=False)]
+
+
+class Runner:
+    """The runs, kept in one JSON file as they end: a run already there is not run again."""
+
+    def __init__(self, data_dir: str):
+        self.data_dir, self.prepared = data_dir, {}
+        self.path = RUNS / "runs.json"
+        self.runs = json.loads(self.path.read_text()) if self.path.is_file() else {}
+
+    def save(self, name: str, record: dict) -> dict:
+        self.runs[name] = record
+        write_json(self.path, self.runs, indent=1)
+        print(name, {k: v for k, v in record.items() if k not in ("dev", "test_pairs")}, flush=True)
+        return record
+
+    def data(self, profile: profiles.Profile):
+        key = (profile.name, profile.cad_originals, profile.cad_added, profile.cad_repeats)
+        if key not in self.prepared:
+            self.prepared = {key: prepare.prepare_data(profile, self.data_dir, SPLIT_SEED)}  # one at a time: memory
+        return self.prepared[key]
+
+    def lstm(self, name: str, profile: profiles.Profile, seed: int, splits=("test",)) -> dict:
+        if name in self.runs:
+            return self.runs[name]
+        cache = RUNS / "pretrained" / f"word2vec-{profile.cad_originals}.pt"
+        result = pipeline.run_training(profile, self.data_dir, RUNS / name, seed, split_seed=SPLIT_SEED,
+                                       prepared=self.data(profile), pretrain_cache=cache, progress=False)
+        predict, m = lstm_predict(result.checkpoint_path), result.metrics
+        record = {"model": profile.name, "seed": seed, "imdb_test": m["test_accuracy"],
+                  "imdb_validation": m["val_accuracy"], "status": m["status"], "train_seconds": m["train_seconds"],
+                  "counterfactuals": m["counterfactuals"], "checkpoint": str(result.checkpoint_path.relative_to(ROOT))}
+        for split in splits:
+            scored = pair_probabilities(predict, split)
+            record["dev" if split == "dev" else "test_pairs"] = scored["scores"]
+            np.savez(RUNS / name / f"pairs-{split}.npz", **{k: scored[k] for k in ("p_original", "p_revised")})
+        return self.save(name, record)
+
+    def linear(self, name: str, make, profile: profiles.Profile) -> dict:
+        if name in self.runs:
+            return self.runs[name]
+        fitted = baseline.fit_and_score(make(), self.data(profile).dataset)
+        (RUNS / name).mkdir(parents=True, exist_ok=True)
+        with atomic_file(RUNS / name / "model.pkl") as f:
+            pickle.dump(fitted.model, f)
+        predict = lambda texts: fitted.model.predict_proba(list(texts))[:, 1].tolist()
+        scored = pair_probabilities(predict, "test")
+        p_validation = fitted.validation.p_positive.tolist()
+        np.savez(RUNS / name / "pairs-test.npz", p_original=scored["p_original"], p_revised=scored["p_revised"],
+                 p_validation=p_validation)
+        return self.save(name, {"model": name.split("-")[0], "imdb_test": fitted.test.metrics["accuracy"],
+                                "imdb_validation": fitted.validation.metrics["accuracy"],
+                                "fit_seconds": fitted.fit_seconds, "test_pairs": scored["scores"]})
+
+
+def ensemble_row(runner: Runner, lstm_name: str, ngram_name: str, profile: profiles.Profile) -> dict:
+    """The BiLSTM and the n-grams, log-odds averaged with the weight chosen on IMDB validation (as lesson 05)."""
+    prepared = runner.data(profile)
+    labels = column(prepared.dataset["validation"], "label")
+    bundle_predict = lstm_predict(ROOT / runner.runs[lstm_name]["checkpoint"])
+    p_lstm_validation = bundle_predict(column(prepared.dataset["validation"], "text"))
+    ngrams = np.load(RUNS / ngram_name / "pairs-test.npz")
+    weight = ensemble.best_weight(ensemble.weight_table(np.array(p_lstm_validation), ngrams["p_validation"], labels))
+    lstm = np.load(RUNS / lstm_name / "pairs-test.npz")
+    pairs = counterfactual.load_pairs("test")
+    combined = {which: ensemble.combine(lstm[f"p_{which}"], ngrams[f"p_{which}"], weight)
+                for which in ("original", "revised")}
+    return {"model": "ensemble", "seed": runner.runs[lstm_name]["seed"], "weight": weight,
+            "test_pairs": counterfactual.pair_scores(combined["original"], combined["revised"], pairs)}
+
+
+def variants(repeats: int) -> dict[str, profiles.Profile]:
+    left_out = {"cad_originals": "leave-out", **NO_CAP}
+    cpu, pretrained = profiles.get_profile("cpu"), profiles.get_profile("cpu-pretrained")
+    return {"cpu": cpu.with_changes(**left_out), "cpu-pretrained": pretrained.with_changes(**left_out),
+            f"cpu-pretrained+pairs{repeats}": pretrained.with_changes(**left_out, cad_added="pairs",
+                                                                       cad_repeats=repeats),
+            f"cpu-pretrained+originals{repeats}": pretrained.with_changes(**left_out, cad_added="originals",
+                                                                           cad_repeats=repeats)}
+
+
+def choose_repeats(runner: Runner, candidates: list[int]) -> int:
+    pretrained = profiles.get_profile("cpu-pretrained").with_changes(cad_originals="leave-out", **NO_CAP)
+    dev = {}
+    for r in candidates:
+        run = runner.lstm(f"choice-pairs{r}", pretrained.with_changes(cad_added="pairs", cad_repeats=r), SPLIT_SEED,
+                          splits=("dev",))
+        dev[r] = run["dev"]["both"]
+    return max(candidates, key=lambda r: (dev[r], -r))
+
+
+def summary(runs: dict, chosen: int) -> tuple[list[dict], str]:
+    """Mean and range over seeds of every model's scores, as rows and as the markdown table."""
+    groups: dict[str, list[dict]] = {}
+    for name, run in runs.items():
+        if "test_pairs" in run and not name.startswith("choice"):
+            groups.setdefault(name.rsplit("-seed", 1)[0], []).append(run)
+    rows, lines = [], ["| model | seeds | IMDB test | CAD original | CAD revised | both of a pair | gap (95% CI, "
+                       "seed 42) |", "|---|---|---|---|---|---|---|"]
+    fmt = lambda values: (f"{100 * statistics.mean(values):.1f}%" + (f" ({100 * min(values):.1f}-"
+                                                                       f"{100 * max(values):.1f})" if len(values) > 1
+                                                                       else ""))
+    for group, members in groups.items():
+        get = lambda key, members=members: [m["test_pairs"][key] for m in members]
+        imdb = [m["imdb_test"] for m in members if "imdb_test" in m]
+        first = members[0]["test_pairs"]
+        row = {"model": group, "seeds": len(members), "imdb_test": statistics.mean(imdb) if imdb else None,
+               **{key: statistics.mean(get(key)) for key in ("original", "revised", "both", "gap")},
+               "range": {key: [min(get(key)), max(get(key))] for key in ("original", "revised", "both")}}
+        rows.append(row)
+        lines.append(f"| {group} | {len(members)} | {fmt(imdb) if imdb else '-'} | {fmt(get('original'))} | "
+                     f"{fmt(get('revised'))} | {fmt(get('both'))} | {100 * first['gap']:+.1f} points "
+                     f"({100 * first['gap_low']:+.1f} to {100 * first['gap_high']:+.1f}) |")
+    return rows, "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
+    parser.add_argument("--repeats", type=int, nargs="+", default=[1, 2, 4, 8])
+    args = parser.parse_args()
+    runner, start = Runner(args.data_dir), time.perf_counter()
+    chosen = choose_repeats(runner, args.repeats)
+    models = variants(chosen)
+    for name in ("tfidf", "ngrams"):
+        runner.linear(f"{name}-left-out", baseline.make_baseline if name == "tfidf" else baseline.make_nb_ngrams,
+                      models["cpu"])
+    runner.linear(f"ngrams+pairs{chosen}", baseline.make_nb_ngrams, models[f"cpu-pretrained+pairs{chosen}"])
+    for seed in args.seeds:
+        for name, profile in models.items():
+            runner.lstm(f"{name}-seed{seed}", profile, seed)
+        runner.save(f"ensemble-seed{seed}", ensemble_row(runner, f"cpu-pretrained-seed{seed}", "ngrams-left-out",
+                                                         models["cpu-pretrained"]))
+    kept = profiles.get_profile("cpu-pretrained").with_changes(**NO_CAP)
+    runner.lstm(f"cpu-pretrained-originals-kept-seed{SPLIT_SEED}", kept, SPLIT_SEED)
+    write_results(runner, args, chosen, time.perf_counter() - start)
+
+
+def write_results(runner: Runner, args, chosen: int, seconds: float) -> None:
+    rows, table = summary(runner.runs, chosen)
+    choice = {int(name.removeprefix("choice-pairs")): run["dev"] for name, run in runner.runs.items()
+              if name.startswith("choice")}
+    command = (f"python -m benchmarks.counterfactual --data-dir DATA --seeds {' '.join(map(str, args.seeds))} "
+               f"--repeats {' '.join(map(str, args.repeats))}")
+    choice_lines = "\n".join(f"| pairs x {r} | {100 * d['original']:.1f}% | {100 * d['revised']:.1f}% | "
+                             f"{100 * d['both']:.1f}% |" for r, d in sorted(choice.items()))
+    markdown = (f"# Counterfactual pairs: every model without the pairs' originals\n\n"
+                f"{describe_machine()}; {time.strftime('%Y-%m-%d')}; {seconds / 60:.0f} minutes in all.\n"
+                f"Command: `{command}`\n\nThe choice, on the 245 dev pairs (`cpu-pretrained`, seed 42): "
+                f"the pairs added {chosen} time(s).\n\n"
+                f"| added | dev original | dev revised | dev both |\n|---|---|---|---|\n"
+                f"{choice_lines}\n\nTest: IMDB's test reviews and the 488 test pairs; mean over seeds (range).\n\n"
+                f"{table}\n")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with atomic_file(RESULTS / "counterfactual-cpu.md", "w") as f:
+        f.write(markdown)
+    write_json(RESULTS / "counterfactual-cpu.json", {"machine": describe_machine(), "command": command,
+                                                     "chosen_repeats": chosen, "choice_dev": choice, "rows": rows,
+                                                     "runs": runner.runs}, indent=1)
+    print(markdown)
+
+
+if __name__ == "__main__":
+    main()
