@@ -1,6 +1,6 @@
 """Lesson 07's results table: a pretrained profile against its from-scratch twin and TF-IDF, on one split.
 
-    python benchmarks/pretraining.py --data-dir ../shared/data/imdb [--profile cpu-pretrained] [--scratch cpu]
+    python -m benchmarks.pretraining --data-dir DATA [--profile cpu-pretrained] [--scratch cpu]
         [--seeds 42 43 44]
 
 Each run is the command a learner types, in a subprocess timed from start to end:
@@ -17,28 +17,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from sentiment_helpers import baseline, data, pipeline, probes
+from sentiment_helpers.predict import SentimentPredictor
+from sentiment_helpers.profiles import get_profile, without_pretraining_settings
 
-from sentiment_helpers import baseline, data, pipeline, probes  # noqa: E402
-from sentiment_helpers.device import describe_machine  # noqa: E402
-from sentiment_helpers.predict import SentimentPredictor  # noqa: E402
-from sentiment_helpers.profiles import get_profile, without_pretraining_settings  # noqa: E402
+from . import common
 
-RESULTS = ROOT / "benchmarks" / "results"
 SPLIT_SEED = 42
 
 
-def train_arguments(profile: str, seed: int, data_dir: str, settings: list[str]) -> list[str]:
+def train_arguments(profile: str, seed: int, settings: list[str]) -> list[str]:
     return (["train", "--profile", profile, "--seed", str(seed), "--split-seed", str(SPLIT_SEED)]
-            + [item for setting in settings for item in ("--set", setting)] + ["--data-dir", data_dir])
+            + [item for setting in settings for item in ("--set", setting)])
 
 
 def main() -> None:
@@ -48,17 +42,19 @@ def main() -> None:
     parser.add_argument("--scratch", default="cpu", help="a from-scratch profile to compare with ('none': skip it)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
     args = parser.parse_args()
-    runs_dir = RESULTS / "runs" / "pretraining"
+    runs_dir = common.RESULTS / "runs" / "pretraining"
     artifacts = runs_dir / "artifacts"  # the pretraining cache of these runs, apart from a learner's
-    env = {**os.environ, "SENTIMENT_ARTIFACTS": str(artifacts), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+    env = {**os.environ, "SENTIMENT_ARTIFACTS": str(artifacts), **common.OFFLINE}
     os.environ.update(env)
     cache = pipeline.pretrained_cache_path(get_profile(args.profile))
     cache.unlink(missing_ok=True)  # the first run starts from nothing
     rows: list[dict] = []
+    machine = common.machine()
+    command = common.command_line("pretraining", f"--data-dir {common.DATA} --profile {args.profile} "
+                                                 f"--scratch {args.scratch} --seeds {' '.join(map(str, args.seeds))}")
     header = (f"`{args.profile}` against `{args.scratch}` (random init) and TF-IDF, one split (split seed "
-              f"{SPLIT_SEED}), data: {args.data_dir}; {describe_machine()}, {time.strftime('%Y-%m-%d')}.\n"
-              f"Command: `python benchmarks/pretraining.py --data-dir {args.data_dir} --profile {args.profile} "
-              f"--scratch {args.scratch} --seeds {' '.join(map(str, args.seeds))}`\n\n"
+              f"{SPLIT_SEED}), data: {common.DATA}; {common.machine_line(machine)}, {time.strftime('%Y-%m-%d')}.\n"
+              f"Command: `{command}`\n\n"
               "| model | seed | test acc. | validation acc. | probes right (of 10) | training s | pretraining | "
               "whole command s | command |\n|---|---|---|---|---|---|---|---|---|\n")
 
@@ -79,9 +75,8 @@ def main() -> None:
     def record(row: dict) -> None:
         rows.append(row)
         print({k: v for k, v in row.items() if k != "metrics"}, flush=True)
-        (RESULTS / f"pretraining-{args.profile}.md").write_text(header + "\n".join(map(line, rows)) + "\n" + summary())
-        (RESULTS / f"pretraining-{args.profile}.json").write_text(json.dumps(
-            {"machine": describe_machine(), "python": platform.python_version(), "rows": rows}, indent=2))
+        common.write_results(f"pretraining-{args.profile}", header + "\n".join(map(line, rows)) + "\n" + summary(),
+                             {"machine": common.machine_line(machine), **machine, "command": command, "rows": rows})
 
     dataset = data.load_imdb(args.data_dir, seed=SPLIT_SEED)
     splits = pipeline.profile_splits(dataset, get_profile(args.profile), SPLIT_SEED)
@@ -99,12 +94,10 @@ def main() -> None:
             + ([(f"{args.scratch} profile (random init)", args.scratch, first, [])] if args.scratch != "none" else []))
     for name, profile, seed, settings in plan:
         out = runs_dir / f"{profile}-seed{seed}{'-scratch' if settings else ''}"
-        arguments = train_arguments(profile, seed, args.data_dir, settings)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "sentiment_helpers", *arguments, "--out", str(out), "--no-progress"],
-                       check=True, env=env)
-        wall = time.perf_counter() - start
-        metrics = json.loads((out / "metrics.json").read_text())
+        arguments = train_arguments(profile, seed, settings)
+        wall = common.run_measured([sys.executable, "-m", "sentiment_helpers", *arguments, "--data-dir", args.data_dir,
+                                    "--out", str(out), "--no-progress"], env=env).seconds
+        metrics = common.without_paths(json.loads((out / "metrics.json").read_text()), args.data_dir)
         predictor = SentimentPredictor.from_checkpoint(out / pipeline.CHECKPOINT_NAME)
         pre = metrics.get("pretraining")
         if not pre:
@@ -119,7 +112,8 @@ def main() -> None:
                     lambda texts, predictor=predictor:
                         [p.p_positive for p in predictor.predict_batch(list(texts), progress=False)]),
                 "train_seconds": metrics["train_seconds"], "pretraining": how, "wall_seconds": wall,
-                "command": "python -m sentiment_helpers " + " ".join(arguments), "metrics": metrics})
+                "command": f"python -m sentiment_helpers {' '.join(arguments)} --data-dir {common.DATA}",
+                "metrics": metrics})
     print(header + "\n".join(map(line, rows)) + "\n" + summary())
 
 
