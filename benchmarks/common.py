@@ -1,8 +1,7 @@
 """What every benchmark shares: wall time, peak memory, the machine it ran on, and its results files.
 
 A benchmark measures, then calls ``write_results(NAME, markdown, data)``: benchmarks/results/NAME.md and NAME.json,
-each written whole or not at all (``sentiment_helpers.files``), so an interrupted run leaves no half-written table.
-"""
+each written whole or not at all (``sentiment_helpers.files``), so an interrupted run leaves no half-written table."""
 from __future__ import annotations
 
 import json
@@ -102,10 +101,11 @@ def machine_line(described: dict) -> str:
     return f"{described['cores']} CPU cores ({described['cpu']}, {bf16} native bf16), {described['gpu'] or 'no GPU'}"
 
 
-def without_paths(value, data_dir: str | Path):
+def without_paths(value, data_dir: str | Path | None):
     """``value`` (text, or anything JSON holds) with the data folder as DATA and paths in the course relative to it."""
-    text = json.dumps(value)
-    folders = {str(Path(data_dir).expanduser().resolve()): DATA, str(data_dir): DATA, f"{ROOT}/": ""}
+    text, folders = json.dumps(value), {f"{ROOT}/": ""}
+    if data_dir:
+        folders.update({str(Path(data_dir).expanduser().resolve()): DATA, str(data_dir): DATA})
     for folder in sorted((f for f in folders if len(f) > 2), key=len, reverse=True):  # never "." alone
         text = text.replace(json.dumps(folder)[1:-1], folders[folder])
     return json.loads(text)

@@ -1,6 +1,6 @@
 """How to combine the BiLSTM and the NB n-gram model: three ways, judged on the validation reviews only.
 
-    python -m benchmarks.ensemble_variants --data-dir DATA \
+    python -m benchmarks.ensemble_variants --data-dir DATA \\
         --checkpoint benchmarks/results/runs/ensemble/cpu-pretrained-seed42/sentiment_lstm.pt
 
 For one trained checkpoint (benchmarks/ensemble.py trains them), the n-gram model is fitted on the checkpoint's own

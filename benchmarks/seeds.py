@@ -1,6 +1,6 @@
 """A profile over several seeds on one split: the command a learner types, each run timed from start to end.
 
-    SENTIMENT_AMP=0 OMP_NUM_THREADS=1 python -m benchmarks.seeds --profile cpu --data-dir DATA \
+    SENTIMENT_AMP=0 OMP_NUM_THREADS=1 python -m benchmarks.seeds --profile cpu --data-dir DATA \\
         --label slow-float32 [--seeds 42 43 44] [--repeat 42]
 
 Each run is `python -m sentiment_helpers train --profile P --seed S --split-seed 42` in a subprocess (so a run's
