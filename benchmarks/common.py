@@ -21,27 +21,28 @@ RESULTS = ROOT / "benchmarks" / "results"
 DATA = "DATA"  # how a results file names the IMDB data folder: the reader's own, never the measured machine's
 OFFLINE = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}  # a benchmark never waits for the hub
 STAND_IN = ("SENTIMENT_AMP", "OMP_NUM_THREADS")  # the variables of the slow-laptop stand-in
-KIB = 2**20 if sys.platform == "darwin" else 1024  # ru_maxrss is in KiB on Linux, in bytes on macOS
+RSS_PER_MIB = 2**20 if sys.platform == "darwin" else 1024  # ru_maxrss is in KiB on Linux, in bytes on macOS
 
 
 class Stopwatch:
     """Wall seconds of a ``with`` block: ``with Stopwatch() as watch: ...``, then ``watch.seconds``."""
+    clock = staticmethod(time.perf_counter)
 
     def __enter__(self) -> Stopwatch:
-        self.start, self.end = time.perf_counter(), None
+        self.start, self.end = self.clock(), None
         return self
 
     def __exit__(self, *exc) -> None:
-        self.end = time.perf_counter()
+        self.end = self.clock()
 
     @property
     def seconds(self) -> float:  # inside the block: the seconds so far
-        return (self.end or time.perf_counter()) - self.start
+        return (self.end or self.clock()) - self.start
 
 
 def peak_rss_mib() -> float:
     """Peak resident memory of this process so far, in MiB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / RSS_PER_MIB
 
 
 @dataclass
@@ -54,8 +55,7 @@ class Measured:
 
 
 def run_measured(command: list[str], check: bool = True, capture: bool = False, **popen_args) -> Measured:
-    """Run ``command`` in a child process: its wall seconds and peak memory, from the kernel (``os.wait4``) for that
-    child alone, so neither this script nor another child counts. ``check``: exit with a message if it fails."""
+    """``command`` run in a child process, its peak memory from the kernel (``os.wait4``) for that child alone."""
     with Stopwatch() as watch, subprocess.Popen(command, stdout=subprocess.PIPE if capture else None, text=True,
                                                 **popen_args) as process:
         stdout = process.stdout.read() if capture else None  # read first: a full pipe would block the child
@@ -63,7 +63,7 @@ def run_measured(command: list[str], check: bool = True, capture: bool = False, 
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
     if check and process.returncode != 0:
         raise SystemExit(f"failed with exit code {process.returncode}: {' '.join(map(str, command))}")
-    return Measured(watch.seconds, usage.ru_maxrss / KIB, process.returncode, stdout)
+    return Measured(watch.seconds, usage.ru_maxrss / RSS_PER_MIB, process.returncode, stdout)
 
 
 def stand_in() -> str:
