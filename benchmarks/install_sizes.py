@@ -144,8 +144,8 @@ def markdown(r: dict) -> str:
          f"exit code {offline['doctor_exit_code']}", offline["doctor_command"]),
     ]
     lines = [f"CPU-only installs of the course on {r['machine']}: {r['platform']}, {r['glibc']}, Python {r['python']}; "
-             f"{r['date']}. Command: `{r['command']}` (WORK is its temporary folder). "
-             "Sizes: `du -sb`, in MB and GB of 10^6 and 10^9 bytes.", "",
+             f"{r['date']}. Command: `{r['command']}` (WORK is its temporary folder, WHEELS the folder given to "
+             "--torch-wheels). Sizes: `du -sb`, in MB and GB of 10^6 and 10^9 bytes.", "",
              "| what | measured | command |", "|---|---|---|"]
     lines += [f"| {what} | {figure} | `{command}` |" for what, figure, command in rows]
     lines += ["", f"`doctor` in the kit's venv: {offline['doctor_summary']}", "", "```",
