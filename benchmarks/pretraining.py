@@ -20,6 +20,7 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from sentiment_helpers import baseline, data, pipeline, probes
 from sentiment_helpers.predict import SentimentPredictor
@@ -35,6 +36,55 @@ def train_arguments(profile: str, seed: int, settings: list[str]) -> list[str]:
             + [item for setting in settings for item in ("--set", setting)])
 
 
+def line(r: dict) -> str:
+    return (f"| {r['model']} | {r['seed'] if r['seed'] is not None else '-'} | {r['test_accuracy']:.4f} | "
+            f"{r['val_accuracy']:.4f} | {r['probes_right']} | {r['train_seconds']:.0f} | {r['pretraining']} | "
+            f"{r['wall_seconds']:.0f} | `{r['command']}` |")
+
+
+def summary(rows: list[dict], profile: str) -> str:
+    pretrained = [r["test_accuracy"] for r in rows if r["profile"] == profile]
+    if len(pretrained) < 2:
+        return ""
+    return (f"\n`{profile}` over {len(pretrained)} seeds: test accuracy mean {statistics.mean(pretrained):.4f}, "
+            f"standard deviation {statistics.stdev(pretrained):.4f}, range {min(pretrained):.4f}-"
+            f"{max(pretrained):.4f}.\n")
+
+
+def tfidf_row(data_dir: str, profile: str) -> dict:
+    """TF-IDF + logistic regression on the profile's split, in this process."""
+    splits = pipeline.profile_splits(data.load_imdb(data_dir, seed=SPLIT_SEED), get_profile(profile), SPLIT_SEED)
+    tfidf = baseline.train_baseline(splits)
+    return {"model": "TF-IDF 1-2 grams + logistic regression (C=10)", "profile": "tfidf", "seed": None,
+            "test_accuracy": tfidf.test.metrics["accuracy"], "val_accuracy": tfidf.validation.metrics["accuracy"],
+            "probes_right": probes.probes_right(lambda texts: tfidf.model.predict_proba(list(texts))[:, 1]),
+            "train_seconds": tfidf.fit_seconds, "pretraining": "-", "wall_seconds": tfidf.fit_seconds,
+            "command": "this benchmark (sentiment_helpers.baseline.train_baseline on the same split)"}
+
+
+def training_row(name: str, profile: str, seed: int, settings: list[str], data_dir: str, out: Path, env: dict) -> dict:
+    """One `train` command as a learner types it, timed from start to end, and its model's answers to the probes."""
+    arguments = train_arguments(profile, seed, settings)
+    wall = common.run_measured([sys.executable, "-m", "sentiment_helpers", *arguments, "--data-dir", data_dir,
+                                "--out", str(out), "--no-progress"], env=env).seconds
+    metrics = common.without_paths(json.loads((out / "metrics.json").read_text()), data_dir)
+    predictor = SentimentPredictor.from_checkpoint(out / pipeline.CHECKPOINT_NAME)
+    pre = metrics.get("pretraining")
+    if not pre:
+        how = "-"
+    elif pre["from_cache"]:
+        how = f"{pre['method']}, from the cache"
+    else:
+        how = f"{pre['method']}, built in {pre['build_seconds']:.0f} s"
+    return {"model": name, "profile": profile if not settings else f"{profile} {' '.join(settings)}",
+            "seed": seed, "test_accuracy": metrics["test_accuracy"], "val_accuracy": metrics["val_accuracy"],
+            "probes_right": probes.probes_right(
+                lambda texts: [p.p_positive for p in predictor.predict_batch(list(texts), progress=False)]),
+            "train_seconds": metrics["train_seconds"], "pretraining": how, "wall_seconds": wall,
+            "command": f"python -m sentiment_helpers {' '.join(arguments)} --data-dir {common.DATA}",
+            "metrics": metrics}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", required=True)
@@ -46,8 +96,7 @@ def main() -> None:
     artifacts = runs_dir / "artifacts"  # the pretraining cache of these runs, apart from a learner's
     env = {**os.environ, "SENTIMENT_ARTIFACTS": str(artifacts), **common.OFFLINE}
     os.environ.update(env)
-    cache = pipeline.pretrained_cache_path(get_profile(args.profile))
-    cache.unlink(missing_ok=True)  # the first run starts from nothing
+    pipeline.pretrained_cache_path(get_profile(args.profile)).unlink(missing_ok=True)  # the first run: from nothing
     rows: list[dict] = []
     machine = common.machine()
     command = common.command_line("pretraining", f"--data-dir {common.DATA} --profile {args.profile} "
@@ -58,35 +107,14 @@ def main() -> None:
               "| model | seed | test acc. | validation acc. | probes right (of 10) | training s | pretraining | "
               "whole command s | command |\n|---|---|---|---|---|---|---|---|---|\n")
 
-    def line(r: dict) -> str:
-        return (f"| {r['model']} | {r['seed'] if r['seed'] is not None else '-'} | {r['test_accuracy']:.4f} | "
-                f"{r['val_accuracy']:.4f} | {r['probes_right']} | {r['train_seconds']:.0f} | {r['pretraining']} | "
-                f"{r['wall_seconds']:.0f} | `{r['command']}` |")
-
-    def summary() -> str:
-        pretrained = [r["test_accuracy"] for r in rows if r["profile"] == args.profile]
-        if len(pretrained) < 2:
-            return ""
-        return (f"\n`{args.profile}` over {len(pretrained)} seeds: "
-                f"test accuracy mean {statistics.mean(pretrained):.4f}, "
-                f"standard deviation {statistics.stdev(pretrained):.4f}, range {min(pretrained):.4f}-"
-                f"{max(pretrained):.4f}.\n")
-
-    def record(row: dict) -> None:
+    def record(row: dict) -> None:  # the table is written after every row: an interrupted run keeps its rows
         rows.append(row)
         print({k: v for k, v in row.items() if k != "metrics"}, flush=True)
-        common.write_results(f"pretraining-{args.profile}", header + "\n".join(map(line, rows)) + "\n" + summary(),
+        common.write_results(f"pretraining-{args.profile}", header + "\n".join(map(line, rows)) + "\n"
+                             + summary(rows, args.profile),
                              {"machine": common.machine_line(machine), **machine, "command": command, "rows": rows})
 
-    dataset = data.load_imdb(args.data_dir, seed=SPLIT_SEED)
-    splits = pipeline.profile_splits(dataset, get_profile(args.profile), SPLIT_SEED)
-    tfidf = baseline.train_baseline(splits)
-    record({"model": "TF-IDF 1-2 grams + logistic regression (C=10)", "profile": "tfidf", "seed": None,
-            "test_accuracy": tfidf.test.metrics["accuracy"], "val_accuracy": tfidf.validation.metrics["accuracy"],
-            "probes_right": probes.probes_right(lambda texts: tfidf.model.predict_proba(list(texts))[:, 1]),
-            "train_seconds": tfidf.fit_seconds, "pretraining": "-", "wall_seconds": tfidf.fit_seconds,
-            "command": "this script (sentiment_helpers.baseline.train_baseline on the same split)"})
-
+    record(tfidf_row(args.data_dir, args.profile))
     first, shipped = args.seeds[0], get_profile(args.profile)
     random_init = without_pretraining_settings(shipped)  # the same model and recipe from a random init
     plan = ([(f"{args.profile} profile", args.profile, seed, []) for seed in args.seeds]
@@ -94,27 +122,8 @@ def main() -> None:
             + ([(f"{args.scratch} profile (random init)", args.scratch, first, [])] if args.scratch != "none" else []))
     for name, profile, seed, settings in plan:
         out = runs_dir / f"{profile}-seed{seed}{'-scratch' if settings else ''}"
-        arguments = train_arguments(profile, seed, settings)
-        wall = common.run_measured([sys.executable, "-m", "sentiment_helpers", *arguments, "--data-dir", args.data_dir,
-                                    "--out", str(out), "--no-progress"], env=env).seconds
-        metrics = common.without_paths(json.loads((out / "metrics.json").read_text()), args.data_dir)
-        predictor = SentimentPredictor.from_checkpoint(out / pipeline.CHECKPOINT_NAME)
-        pre = metrics.get("pretraining")
-        if not pre:
-            how = "-"
-        elif pre["from_cache"]:
-            how = f"{pre['method']}, from the cache"
-        else:
-            how = f"{pre['method']}, built in {pre['build_seconds']:.0f} s"
-        record({"model": name, "profile": profile if not settings else f"{profile} {' '.join(settings)}",
-                "seed": seed, "test_accuracy": metrics["test_accuracy"], "val_accuracy": metrics["val_accuracy"],
-                "probes_right": probes.probes_right(
-                    lambda texts, predictor=predictor:
-                        [p.p_positive for p in predictor.predict_batch(list(texts), progress=False)]),
-                "train_seconds": metrics["train_seconds"], "pretraining": how, "wall_seconds": wall,
-                "command": f"python -m sentiment_helpers {' '.join(arguments)} --data-dir {common.DATA}",
-                "metrics": metrics})
-    print(header + "\n".join(map(line, rows)) + "\n" + summary())
+        record(training_row(name, profile, seed, settings, args.data_dir, out, env))
+    print(header + "\n".join(map(line, rows)) + "\n" + summary(rows, args.profile))
 
 
 if __name__ == "__main__":

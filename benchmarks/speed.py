@@ -63,28 +63,14 @@ def _latencies(predictor, texts: list[str]) -> list[float]:
     return times
 
 
-def measure(path: str, device_name: str, data_dir, train_batches: int, eval_reviews: int, latency_reviews: int, queue):
+def _train_rate(model, loader, device, dtype, batches: int, sync) -> float:
+    """Training reviews per second over ``batches`` batches of 64, after one warm-up batch."""
     import torch
 
-    from sentiment_helpers import batching
     from sentiment_helpers import device as devices
-    from sentiment_helpers.model import SentimentLSTM
-    from sentiment_helpers.predict import SentimentPredictor
-    from sentiment_helpers.profiles import get_profile
 
-    torch.manual_seed(0)
-    device = torch.device(device_name)
-    encoded, vocab, raw_texts = _reviews(data_dir, max(train_batches * 64, eval_reviews, latency_reviews))
-    course = path == "course"
-    if course and device.type == "cpu":
-        devices.prepare_cpu()
-    dtype = devices.autocast_dtype(device) if course else None
-    model = (SentimentLSTM() if course else reference_model()).to(device)
-    loader = batching.make_loader(encoded, 64, shuffle=True, bucket=course, pad_to=None if course else 256)
     optimizer = torch.optim.Adam(model.parameters(), 1e-3)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-
 
     def step(batch):
         with devices.autocast(device, dtype):
@@ -95,51 +81,84 @@ def measure(path: str, device_name: str, data_dir, train_batches: int, eval_revi
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
 
-    batches = iter(loader)
+    stream = iter(loader)
     model.train()
-    step(next(batches))  # warm-up
+    step(next(stream))  # warm-up
     sync()
     seen = 0
     with common.Stopwatch() as training:
-        for _ in range(train_batches):
-            batch = next(batches)
+        for _ in range(batches):
+            batch = next(stream)
             step(batch)
             seen += len(batch["labels"])
         sync()
-    train_rate = seen / training.seconds
+    return seen / training.seconds
+
+
+def _eval_rate(model, encoded, reviews: int, course: bool, device, dtype, sync) -> float:
+    """Evaluation reviews per second, in batches of 256."""
+    import torch
+
+    from sentiment_helpers import batching
+    from sentiment_helpers import device as devices
 
     model.eval()
-    subset = batching.EncodedReviews(encoded.ids[:eval_reviews], encoded.labels[:eval_reviews],
-                                     encoded.n_tokens[:eval_reviews])
-    eval_loader = batching.make_loader(subset, 256, bucket=course, pad_to=None if course else 256)
+    subset = batching.EncodedReviews(encoded.ids[:reviews], encoded.labels[:reviews], encoded.n_tokens[:reviews])
+    loader = batching.make_loader(subset, 256, bucket=course, pad_to=None if course else 256)
     with torch.inference_mode(), common.Stopwatch() as evaluation:
-        for batch in eval_loader:
+        for batch in loader:
             with devices.autocast(device, dtype):
                 model(batch["ids"].to(device), batch["lengths"].to(device))
         sync()
-    eval_rate = eval_reviews / evaluation.seconds
+    return reviews / evaluation.seconds
 
-    latencies = []
+
+def _single_reviews(model, course: bool, vocab, encoded, raw_texts: list[str]) -> tuple[list[float], dict]:
+    """Seconds per single review, on the CPU; for the course, the `cpu` profile's model's latency too."""
+    import torch
+
+    from sentiment_helpers.model import SentimentLSTM
+    from sentiment_helpers.predict import SentimentPredictor
+    from sentiment_helpers.profiles import get_profile
+
     if course:  # what a user of the course calls: raw text in, prediction out, on the CPU
-        model_cpu = model.float().cpu()
-        predictor = SentimentPredictor(model_cpu, vocab, 256, device="cpu")
-        texts = raw_texts[:latency_reviews]  # the same reviews the reference path reads, as raw text
-        latencies = _latencies(predictor, texts)
+        latencies = _latencies(SentimentPredictor(model.float().cpu(), vocab, 256, device="cpu"), raw_texts)
         small = SentimentPredictor(SentimentLSTM(get_profile("cpu").model, vocab_size=len(vocab)), vocab, 256,
                                    device="cpu")
-        small_times = _latencies(small, texts)
-        extra = {"cpu_profile_model_latency_ms": [1000 * statistics.median(small_times),
-                                                  1000 * statistics.quantiles(small_times, n=10)[-1]]}
-    else:  # the original: one review padded to 256, float32
-        extra = {}
-        model_cpu = model.cpu()
-        with torch.inference_mode():
-            for ids in encoded.ids[:latency_reviews]:
-                with common.Stopwatch() as watch:
-                    padded = torch.zeros(1, 256, dtype=torch.long)
-                    padded[0, : len(ids)] = torch.tensor(ids)
-                    torch.sigmoid(model_cpu(padded))
-                latencies.append(watch.seconds)
+        small_times = _latencies(small, raw_texts)  # the same reviews the reference path reads, as raw text
+        return latencies, {"cpu_profile_model_latency_ms": [1000 * statistics.median(small_times),
+                                                            1000 * statistics.quantiles(small_times, n=10)[-1]]}
+    latencies, model_cpu = [], model.cpu()  # the original: one review padded to 256, float32
+    with torch.inference_mode():
+        for ids in encoded.ids[:len(raw_texts)]:
+            with common.Stopwatch() as watch:
+                padded = torch.zeros(1, 256, dtype=torch.long)
+                padded[0, : len(ids)] = torch.tensor(ids)
+                torch.sigmoid(model_cpu(padded))
+            latencies.append(watch.seconds)
+    return latencies, {}
+
+
+def measure(path: str, device_name: str, data_dir, train_batches: int, eval_reviews: int, latency_reviews: int, queue):
+    import torch
+
+    from sentiment_helpers import batching
+    from sentiment_helpers import device as devices
+    from sentiment_helpers.model import SentimentLSTM
+
+    torch.manual_seed(0)
+    device = torch.device(device_name)
+    encoded, vocab, raw_texts = _reviews(data_dir, max(train_batches * 64, eval_reviews, latency_reviews))
+    course = path == "course"
+    if course and device.type == "cpu":
+        devices.prepare_cpu()
+    dtype = devices.autocast_dtype(device) if course else None
+    model = (SentimentLSTM() if course else reference_model()).to(device)
+    loader = batching.make_loader(encoded, 64, shuffle=True, bucket=course, pad_to=None if course else 256)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    train_rate = _train_rate(model, loader, device, dtype, train_batches, sync)
+    eval_rate = _eval_rate(model, encoded, eval_reviews, course, device, dtype, sync)
+    latencies, extra = _single_reviews(model, course, vocab, encoded, raw_texts[:latency_reviews])
     peak = torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else common.peak_rss_mib()
     queue.put({"path": path, "device": device.type, "train_reviews_per_s": train_rate,
                "eval_reviews_per_s": eval_rate, "latency_ms_median": 1000 * statistics.median(latencies),

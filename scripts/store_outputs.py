@@ -168,6 +168,25 @@ def record_times(times: dict[str, float], run: dict) -> None:
         + "\n".join(rows) + "\n"), recorded, TIMES.parent)
 
 
+def prepare_model(paths: list[Path], model: Path, profile: str, parser: argparse.ArgumentParser) -> None:
+    """A run of lesson 04 starts from no model (an existing one is set aside); a run of later lessons only needs the
+    `profile` model of the stored run of 04, and stops with a message without it."""
+    from sentiment_helpers import checkpoint
+
+    if not sets_model_aside(paths) and any(reads_04s_model(p) for p in paths):
+        # the later lessons' outputs must come from the model of the stored run of 04, not a stand-in or another run
+        stored_04 = nbformat.read(ROOT / "notebooks" / "04_training.ipynb", as_version=4).metadata.get("course_run", {})
+        found = checkpoint.load_checkpoint(model).metadata.get("profile") if model.is_file() else None
+        if found != stored_04.get("profile") or found != profile:
+            parser.error(f"{model.relative_to(ROOT)} is not the `{profile}` model of the stored run of lesson 04 "
+                         f"(found: {found or 'no model'}): run notebooks/04_training.ipynb too")
+    if sets_model_aside(paths) and model.is_file():
+        backup = model.parent / "before-store-outputs"
+        backup.mkdir(parents=True, exist_ok=True)
+        shutil.move(model, backup / "sentiment_lstm.pt")
+        print(f"moved the existing model to {backup.relative_to(ROOT)}/ (the lessons train their own)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path)
@@ -179,7 +198,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.tables:
         return write_tables()
-    from sentiment_helpers import checkpoint, data
+    from sentiment_helpers import data
     from sentiment_helpers.device import describe_machine
 
     if not args.data_dir:
@@ -190,19 +209,7 @@ def main() -> None:
     profile = os.environ.get("SENTIMENT_PROFILE", "cpu")
     artifacts = ROOT / "artifacts"
     paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("**/*.ipynb"))
-    model = artifacts / "sentiment_lstm.pt"
-    if not sets_model_aside(paths) and any(reads_04s_model(p) for p in paths):
-        # the later lessons' outputs must come from the model of the stored run of 04, not a stand-in or another run
-        stored_04 = nbformat.read(ROOT / "notebooks" / "04_training.ipynb", as_version=4).metadata.get("course_run", {})
-        found = checkpoint.load_checkpoint(model).metadata.get("profile") if model.is_file() else None
-        if found != stored_04.get("profile") or found != profile:
-            parser.error(f"{model.relative_to(ROOT)} is not the `{profile}` model of the stored run of lesson 04 "
-                         f"(found: {found or 'no model'}): run notebooks/04_training.ipynb too")
-    if sets_model_aside(paths) and model.is_file():
-        backup = artifacts / "before-store-outputs"
-        backup.mkdir(parents=True, exist_ok=True)
-        shutil.move(model, backup / "sentiment_lstm.pt")
-        print(f"moved the existing model to {backup.relative_to(ROOT)}/ (the lessons train their own)")
+    prepare_model(paths, artifacts / "sentiment_lstm.pt", profile, parser)
     stand_in = " ".join(f"{k}={os.environ[k]}" for k in ("SENTIMENT_AMP", "OMP_NUM_THREADS") if k in os.environ)
     run = {"profile": profile,
            "data": "the full IMDB data (25,000 train + 25,000 test reviews"
