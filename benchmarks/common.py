@@ -10,8 +10,9 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 from sentiment_helpers import files
@@ -45,25 +46,29 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / RSS_PER_MIB
 
 
-@dataclass
-class Measured:
-    """A command run by ``run_measured``: wall seconds, the child's peak resident memory, exit code, output."""
-    seconds: float
-    peak_rss_mib: float
-    returncode: int
-    stdout: str | None  # with capture=True
+# what run_measured returns: wall seconds, the child's peak resident memory in MiB, exit code, output (capture=True)
+Measured = namedtuple("Measured", "seconds peak_rss_mib returncode stdout")
 
 
-def run_measured(command: list[str], check: bool = True, capture: bool = False, **popen_args) -> Measured:
-    """``command`` run in a child process, its peak memory from the kernel (``os.wait4``) for that child alone."""
-    with Stopwatch() as watch, subprocess.Popen(command, stdout=subprocess.PIPE if capture else None, text=True,
-                                                **popen_args) as process:
-        stdout = process.stdout.read() if capture else None  # read first: a full pipe would block the child
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
-    if check and process.returncode != 0:
-        raise SystemExit(f"failed with exit code {process.returncode}: {' '.join(map(str, command))}")
-    return Measured(watch.seconds, usage.ru_maxrss / RSS_PER_MIB, process.returncode, stdout)
+# The command runs as the only child of a small Python process that reports the child's peak memory: Linux starts a
+# child's ru_maxrss at the memory of the process that forked it, so a child of this script would count its memory.
+MEASURE = ("import json, resource, subprocess, sys, time\nstart = time.perf_counter()\n"
+           "code = subprocess.run(sys.argv[2:]).returncode\npeak = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+           "open(sys.argv[1], 'w').write(json.dumps([code, peak.ru_maxrss, time.perf_counter() - start]))")
+
+
+def run_measured(command: list, check: bool = True, capture: bool = False, **popen_args) -> Measured:
+    """``command`` run in a child process: its wall seconds and peak memory (its own), exit code and output."""
+    with tempfile.TemporaryDirectory(prefix="measured-") as folder:
+        report = Path(folder) / "measured.json"
+        done = subprocess.run([sys.executable, "-c", MEASURE, str(report), *map(str, command)], text=True,
+                              stdout=subprocess.PIPE if capture else popen_args.pop("stdout", None), **popen_args)
+        if not report.is_file():
+            raise SystemExit(f"could not run: {' '.join(map(str, command))}")
+        code, peak, seconds = json.loads(report.read_text())
+    if check and code != 0:
+        raise SystemExit(f"failed with exit code {code}: {' '.join(map(str, command))}")
+    return Measured(seconds, peak / RSS_PER_MIB, code, done.stdout)
 
 
 def stand_in() -> str:
@@ -76,13 +81,6 @@ def command_line(benchmark: str, arguments: str) -> str:
     return " ".join(part for part in (stand_in(), f"python -m benchmarks.{benchmark}", arguments) if part)
 
 
-def git_commit() -> str | None:
-    """The commit measured (short hash, "-dirty" when tracked files differ from it), or None outside a checkout."""
-    done = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=7", "--exclude=*"], cwd=ROOT,
-                          capture_output=True, text=True)
-    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
-
-
 def machine() -> dict:
     """The kind of machine measured: CPU model, cores this process may use, native bf16, GPU, versions, commit."""
     import torch
@@ -90,9 +88,11 @@ def machine() -> dict:
     from sentiment_helpers import device
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    commit = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=7", "--exclude=*"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()  # "-dirty": tracked files differ from it
     return {"cpu": device.cpu_name(), "cores": cores, "native_bf16": device.cpu_has_bf16(),
             "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-            "python": platform.python_version(), "torch": torch.__version__, "commit": git_commit()}
+            "python": platform.python_version(), "torch": torch.__version__, "commit": commit or None}
 
 
 def machine_line(described: dict) -> str:
