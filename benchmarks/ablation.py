@@ -1,6 +1,6 @@
 """What each change of the course recipe buys: one training per variant, same data split, same seed.
 
-    python benchmarks/ablation.py --data-dir ../shared/data/imdb [--base cpu|full|cpu-pretrained] [--only NAME ...]
+    python -m benchmarks.ablation --data-dir DATA [--base cpu|full|cpu-pretrained] [--only NAME ...]
 
 Each variant adds one change to the one above it, starting from the original design's recipe
 (final states, first 256 tokens, constant Adam 1e-3). The TF-IDF + logistic regression baseline is
@@ -14,20 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import torch
 
-import torch  # noqa: E402
+from sentiment_helpers import baseline, data, pipeline, prepare
+from sentiment_helpers.profiles import get_profile, without_pretraining
 
-from sentiment_helpers import baseline, data, pipeline  # noqa: E402
-from sentiment_helpers.profiles import get_profile, without_pretraining  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results"
+from . import common
 
 
 def variants(base_name: str) -> list[tuple[str, object]]:
@@ -69,25 +64,28 @@ def variants(base_name: str) -> list[tuple[str, object]]:
     return [step for i, step in enumerate(steps) if i == 0 or step[1] != steps[i - 1][1]]
 
 
+def row(r: dict) -> str:
+    epochs = f"{r['epochs']} ({r['best_epoch']})" if r.get("epochs") else "-"
+    return (f"| {r['variant']} | {r['val_accuracy']:.4f} | {r['test_accuracy']:.4f} | "
+            f"{r['train_seconds']:.0f} | {epochs} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--data-dir", required=True)
     parser.add_argument("--base", default="cpu", help="profile whose model size and final recipe are used")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--only", nargs="*", help="run only variants whose name contains one of these")
     args = parser.parse_args()
-    RESULTS.mkdir(exist_ok=True)
-    previous = RESULTS / f"ablation-{args.base}.json"
+    name = f"ablation-{args.base}"
+    previous = common.RESULTS / f"{name}.json"
     rows = json.loads(previous.read_text()) if args.only and previous.is_file() else []
     dataset = data.load_imdb(args.data_dir, seed=args.seed)
-    header = (f"Ablation on '{args.base}'-sized models, seed {args.seed}, data: {dataset.source}; "
-              f"{platform.machine()} CPU, {torch.get_num_threads()} torch thread(s), {time.strftime('%Y-%m-%d')}\n\n"
+    command = common.command_line("ablation", f"--data-dir {common.DATA} --base {args.base}")
+    header = (f"Ablation on '{args.base}'-sized models, seed {args.seed}, data: {common.DATA}; "
+              f"{common.machine_line(common.machine())}, {torch.get_num_threads()} torch thread(s), "
+              f"{time.strftime('%Y-%m-%d')}.\nCommand: `{command}`\n\n"
               "| variant | validation acc. | test acc. | training s | epochs (best) |\n|---|---|---|---|---|\n")
-
-    def row(r: dict) -> str:
-        epochs = f"{r['epochs']} ({r['best_epoch']})" if r.get("epochs") else "-"
-        return (f"| {r['variant']} | {r['val_accuracy']:.4f} | {r['test_accuracy']:.4f} | "
-                f"{r['train_seconds']:.0f} | {epochs} |")
 
     def record(result: dict) -> None:  # written after every variant: an interrupted run keeps what it measured
         same = [i for i, r in enumerate(rows) if r["variant"] == result["variant"]]
@@ -96,20 +94,19 @@ def main() -> None:
         else:
             rows.append(result)
         print({k: v for k, v in result.items() if k != "settings"}, flush=True)
-        (RESULTS / f"ablation-{args.base}.md").write_text(header + "\n".join(map(row, rows)) + "\n")
-        (RESULTS / f"ablation-{args.base}.json").write_text(json.dumps(rows, indent=2))
+        common.write_results(name, header + "\n".join(map(row, rows)) + "\n", rows)
 
     # the baseline sees the same subsets as the BiLSTM variants
-    result = baseline.train_baseline(pipeline.profile_splits(dataset, get_profile(args.base), args.seed))
+    result = baseline.train_baseline(prepare.profile_splits(dataset, get_profile(args.base), args.seed))
     record({"variant": "TF-IDF 1-2 grams + logistic regression (C=10)",
             "val_accuracy": result.validation.metrics["accuracy"], "test_accuracy": result.test.metrics["accuracy"],
             "train_seconds": result.fit_seconds, "epochs": None})
-    for name, profile in variants(args.base):
-        if args.only and not any(key in name for key in args.only):
+    for variant, profile in variants(args.base):
+        if args.only and not any(key in variant for key in args.only):
             continue
-        run = pipeline.run_training(profile, args.data_dir, RESULTS / "runs" / args.base, seed=args.seed,
+        run = pipeline.run_training(profile, args.data_dir, common.RESULTS / "runs" / args.base, seed=args.seed,
                                     progress=False)
-        record({"variant": name, "val_accuracy": run.metrics["val_accuracy"],
+        record({"variant": variant, "val_accuracy": run.metrics["val_accuracy"],
                 "test_accuracy": run.metrics["test_accuracy"],
                 "train_seconds": run.metrics["train_seconds"], "epochs": run.metrics["epochs_run"],
                 "best_epoch": run.metrics["best_epoch"], "settings": profile.to_dict()})

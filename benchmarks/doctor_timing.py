@@ -1,17 +1,18 @@
 """The room check (`python -m sentiment_helpers doctor`) on this machine: its wall time and its report, as the machine
 is and made slow on purpose, and its predictions against real training epochs.
 
-    python benchmarks/doctor_timing.py --data-dir ../shared/data/imdb [--epoch-reviews 6000] [--no-epochs]
+    python -m benchmarks.doctor_timing --data-dir DATA [--epoch-reviews 6000] [--no-epochs]
 
-1. Runs `python -m sentiment_helpers doctor --json --data-dir DIR` under /usr/bin/time twice, each in a subprocess
-   with the hub offline: as the machine is, then float32 on one thread (SENTIMENT_AMP=0 OMP_NUM_THREADS=1), a
-   stand-in for a slow laptop. Each report is also shown as `doctor` prints it (its own `line` and `summary`).
+1. Runs `python -m sentiment_helpers doctor --json --data-dir DATA` twice, each in a subprocess with the hub offline,
+   timed with its peak memory (`common.run_measured`): as the machine is, then float32 on one thread
+   (SENTIMENT_AMP=0 OMP_NUM_THREADS=1), a stand-in for a slow laptop. Each report is also shown as `doctor` prints it
+   (its own `line` and `summary`).
 2. Sets the first run's predictions against real training: one epoch of each timed profile on --epoch-reviews
    training reviews (`python -m sentiment_helpers train --profile P --set n_train=N --set epochs=1 ...`), against the
-   epoch that doctor's measured seconds per batch predict for the same reviews (`doctor.predicted_seconds`). Only the
+   epoch that doctor's measured seconds per batch predict for the same reviews (`doctor.speed.predicted_seconds`). Only the
    classifier's epoch is timed, so cpu-pretrained's word2vec makes one pass over its reviews instead of five.
 
-Writes benchmarks/results/doctor.{json,md}. Run it under the CPU lock, with nothing else running.
+Writes benchmarks/results/doctor.{json,md}. Run it with nothing else running on the machine.
 """
 from __future__ import annotations
 
@@ -26,72 +27,66 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from sentiment_helpers.doctor import speed, verdicts
+from sentiment_helpers.profiles import PROFILES
 
-from sentiment_helpers import doctor  # noqa: E402
-from sentiment_helpers.device import describe_machine  # noqa: E402
-from sentiment_helpers.profiles import PROFILES  # noqa: E402
+from . import common
 
-RESULTS = ROOT / "benchmarks" / "results"
-OFFLINE = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
 SLOW = {"SENTIMENT_AMP": "0", "OMP_NUM_THREADS": "1"}
 EPOCH_TEST_REVIEWS = 500  # the epoch check scores test only to finish the run: a few reviews will do
 
 
 def as_printed(report: dict) -> str:
     """The report as `doctor` prints it without --json: a header, one verdict per line, the summary."""
-    checks = [doctor.Check(**check) for check in report["checks"]]
+    checks = [verdicts.Check(**check) for check in report["checks"]]
     return "\n".join([f"sentiment-helpers {report['sentiment_helpers']} room check: {report['machine']}",
-                      *map(doctor.line, checks), doctor.summary(checks, report["seconds"])])
+                      *map(verdicts.line, checks), verdicts.summary(checks, report["seconds"])])
 
 
-def run_doctor(data_dir: str, label: str, setting: dict[str, str], work: Path) -> dict:
-    """One `doctor --json` under /usr/bin/time, in the course's folder as an instructor runs it: its wall seconds,
-    peak memory and report."""
-    timing = work / f"time-{len(list(work.glob('time-*')))}.txt"
-    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", str(timing), sys.executable, "-m",
-                           "sentiment_helpers", "doctor", "--json", "--data-dir", data_dir],
-                          env={**os.environ, **OFFLINE, **setting}, cwd=ROOT, capture_output=True, text=True)
-    wall, peak_kib = timing.read_text().split()[-2:]
-    report = json.loads(done.stdout)
+def run_doctor(data_dir: str, label: str, setting: dict[str, str]) -> dict:
+    """One `doctor --json`, in the course's folder as an instructor runs it: its wall seconds, peak memory and
+    report."""
+    done = common.run_measured([sys.executable, "-m", "sentiment_helpers", "doctor", "--json", "--data-dir", data_dir],
+                               check=False, capture=True, env={**os.environ, **common.OFFLINE, **setting},
+                               cwd=common.ROOT)
+    report = common.without_paths(json.loads(done.stdout), data_dir)
     words = " ".join(f"{k}={v}" for k, v in setting.items())
-    return {"label": label, "setting": words, "exit_code": done.returncode, "wall_seconds": float(wall),
-            "peak_rss_mib": int(peak_kib) / 1024, "doctor_seconds": report["seconds"],
-            "command": f"{words + ' ' if words else ''}/usr/bin/time python -m sentiment_helpers doctor --json "
-                       f"--data-dir {data_dir}", "report": report, "printed": as_printed(report)}
+    return {"label": label, "setting": words, "exit_code": done.returncode, "wall_seconds": done.seconds,
+            "peak_rss_mib": done.peak_rss_mib, "doctor_seconds": report["seconds"],
+            "command": f"{words + ' ' if words else ''}python -m sentiment_helpers doctor --json "
+                       f"--data-dir {common.DATA}", "report": report, "printed": as_printed(report)}
 
 
 def epoch_check(data_dir: str, reviews: int, report: dict, work: Path) -> list[dict]:
     """One training epoch of each timed profile on ``reviews`` training reviews, against doctor's prediction."""
     rows = []
-    env = {**os.environ, **OFFLINE, "SENTIMENT_ARTIFACTS": str(work / "artifacts")}
-    for name in doctor.speed.TIMED_PROFILES:
+    env = {**os.environ, **common.OFFLINE, "SENTIMENT_ARTIFACTS": str(work / "artifacts")}
+    for name in speed.TIMED_PROFILES:
         values = next(c["values"] for c in report["checks"] if c["name"] == f"{name} profile")
         settings = [f"n_train={reviews}", "epochs=1", f"n_test={EPOCH_TEST_REVIEWS}"]
         settings += ["pretrain_epochs=1"] if PROFILES[name].pretrain != "none" else []
         out = work / f"train-{name}"
-        command = ["python", "-m", "sentiment_helpers", "train", "--profile", name, "--data-dir", data_dir,
-                   "--no-progress", *(arg for setting in settings for arg in ("--set", setting))]
-        subprocess.run([sys.executable, *command[1:], "--out", str(out)], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        arguments = ["train", "--profile", name, "--no-progress", *(arg for s in settings for arg in ("--set", s))]
+        subprocess.run([sys.executable, "-m", "sentiment_helpers", *arguments, "--data-dir", data_dir,
+                        "--out", str(out)], env=env, check=True, stdout=subprocess.DEVNULL)
         metrics = json.loads((out / "metrics.json").read_text())
-        speed = doctor.Speed(**{key: values[key] for key in doctor.Speed.__dataclass_fields__})
+        measured_speed = speed.Speed(**{key: values[key] for key in speed.Speed.__dataclass_fields__})
         profile = PROFILES[name].with_changes(n_train=metrics["n_train"], n_val=metrics["n_val"])
-        predicted, _ = doctor.predicted_seconds(profile, speed)
+        predicted, _ = speed.predicted_seconds(profile, measured_speed)
         measured = metrics["seconds_per_epoch"][0]
         rows.append({"profile": name, "train_reviews": metrics["n_train"], "validation_reviews": metrics["n_val"],
                      "batches": math.ceil(metrics["n_train"] / profile.batch_size),
                      "predicted_epoch_seconds": predicted, "measured_epoch_seconds": measured,
-                     "predicted_below_measured": 1 - predicted / measured, "command": " ".join(command)})
+                     "predicted_below_measured": 1 - predicted / measured,
+                     "command": f"python -m sentiment_helpers {' '.join(arguments)} --data-dir {common.DATA}"})
         print(rows[-1], flush=True)
     return rows
 
 
 def markdown(record: dict) -> str:
     lines = [f"The room check on {record['machine']}; Python {record['python']}, torch {record['torch']}; "
-             f"{record['date']}. Command: `{record['command']}` (benchmarks/doctor_timing.py).", "",
-             "| run | setting | wall seconds (/usr/bin/time) | doctor's own seconds | peak RSS MiB | verdict | "
+             f"{record['date']}; commit {record['commit']}. Command: `{record['command']}`.", "",
+             "| run | setting | wall seconds | doctor's own seconds | peak RSS MiB | verdict | "
              "exit code |", "|---|---|---|---|---|---|---|"]
     lines += [f"| {run['label']} | {run['setting'] or '-'} | {run['wall_seconds']:.1f} | {run['doctor_seconds']:.1f} "
               f"| {run['peak_rss_mib']:.0f} | {run['report']['verdict']} | {run['exit_code']} |"
@@ -129,24 +124,18 @@ def main() -> None:
     parser.add_argument("--epoch-reviews", type=int, default=6000, help="training reviews of the epoch check")
     parser.add_argument("--no-epochs", action="store_true", help="skip the epoch check (about 3 minutes)")
     args = parser.parse_args()
-    if not Path("/usr/bin/time").exists():
-        sys.exit("error: /usr/bin/time is missing (Debian: apt-get install time)")
-    import torch
-
-    command = (f"python benchmarks/doctor_timing.py --data-dir {args.data_dir}"
-               + (" --no-epochs" if args.no_epochs else f" --epoch-reviews {args.epoch_reviews}"))
+    command = common.command_line("doctor_timing", f"--data-dir {common.DATA}" + (
+        " --no-epochs" if args.no_epochs else f" --epoch-reviews {args.epoch_reviews}"))
     with tempfile.TemporaryDirectory(prefix="doctor-timing-") as folder:
-        work = Path(folder)
-        runs = [run_doctor(args.data_dir, "as it is", {}, work),
-                run_doctor(args.data_dir, "slow: float32, one thread", SLOW, work)]
+        runs = [run_doctor(args.data_dir, "as it is", {}), run_doctor(args.data_dir, "slow: float32, one thread", SLOW)]
         for run in runs:
             print(f"{run['label']}: {run['wall_seconds']:.1f} s\n{run['printed']}\n", flush=True)
-        epochs = [] if args.no_epochs else epoch_check(args.data_dir, args.epoch_reviews, runs[0]["report"], work)
-    record = {"machine": describe_machine(), "platform": platform.platform(), "python": platform.python_version(),
-              "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "command": command, "runs": runs,
-              "epochs": epochs}
-    (RESULTS / "doctor.json").write_text(json.dumps(record, indent=2) + "\n")
-    (RESULTS / "doctor.md").write_text(markdown(record))
+        epochs = ([] if args.no_epochs
+                  else epoch_check(args.data_dir, args.epoch_reviews, runs[0]["report"], Path(folder)))
+    machine = common.machine()
+    record = {"machine": common.machine_line(machine), **machine, "platform": platform.platform(),
+              "date": time.strftime("%Y-%m-%d"), "command": command, "runs": runs, "epochs": epochs}
+    common.write_results("doctor", markdown(record), record)
     print(markdown(record))
 
 

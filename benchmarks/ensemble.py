@@ -1,11 +1,11 @@
 """Two models, one answer, at full size: a BiLSTM profile, the NB-weighted n-gram model and their average, 3 seeds.
 
-    python benchmarks/ensemble.py --data-dir ../shared/data/imdb [--profile cpu-pretrained] [--seeds 42 43 44]
+    python -m benchmarks.ensemble --data-dir DATA [--profile cpu-pretrained] [--seeds 42 43 44]
 
 For each seed, end to end, each step a subprocess timed from start to end with its peak memory (RSS):
 1. `python -m sentiment_helpers train --profile P --seed S --split-seed 42` (word2vec from the cache after the first
    run; the first seed builds it unless the cache exists);
-2. this script with `--score CHECKPOINT`: the n-gram model (`baseline.make_nb_ngrams`) fitted on the checkpoint's
+2. this benchmark with `--score CHECKPOINT`: the n-gram model (`baseline.make_nb_ngrams`) fitted on the checkpoint's
    training reviews, both models scored on its validation and test reviews, the weight chosen on validation
    (`ensemble.evaluate_ensemble`), test scored once, McNemar against each model, calibration error.
 Runs go to benchmarks/results/runs/ensemble/ (not committed); the table to benchmarks/results/ensemble-cpu.{json,md},
@@ -16,49 +16,34 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from sentiment_helpers import baseline, calibration, checkpoint, compare, ensemble, files, held_out, paths
 
-from sentiment_helpers import baseline, calibration, checkpoint, compare, ensemble, pipeline  # noqa: E402
-from sentiment_helpers.device import describe_machine  # noqa: E402
+from . import common
 
-RESULTS = ROOT / "benchmarks" / "results"
 SPLIT_SEED = 42
 NAMES = ("BiLSTM", "NB n-grams")
-
-
-def timed(command: list[str], env: dict) -> tuple[float, float]:
-    """Run a command; its wall seconds and peak resident memory in MiB."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
 def score(checkpoint_path: Path, data_dir: str, out: Path) -> None:
     """The n-gram model on the checkpoint's splits, and the ensemble of the two (run in a process of its own)."""
     bundle = checkpoint.load_checkpoint(checkpoint_path)
-    run_data = {split: pipeline.held_out_split(bundle, split, data_dir) for split in ("train", "validation", "test")}
+    run_data = {split: held_out.held_out_split(bundle, split, data_dir) for split in ("train", "validation", "test")}
     ngrams = baseline.train_nb_ngrams(run_data)
     temperature = float(bundle.metadata.get("temperature", 1.0))
-    lstm = {split: pipeline.evaluate_checkpoint(bundle, data_dir=data_dir, progress=False, split=split).evaluation
+    lstm = {split: held_out.evaluate_checkpoint(bundle, data_dir=data_dir, progress=False, split=split).evaluation
             for split in ("validation", "test")}
     p_lstm = {split: calibration.scale(lstm[split].logits, temperature) for split in lstm}
     report = ensemble.evaluate_ensemble(
         NAMES, (p_lstm["validation"], ngrams.validation.p_positive), lstm["validation"].y_true,
         (p_lstm["test"], ngrams.test.p_positive), lstm["test"].y_true)
     table = report.table()
-    out.write_text(json.dumps({
+    files.write_json(out, {
         "weight": report.weight, "ngram_fit_seconds": ngrams.fit_seconds,
         "ngram_features": len(ngrams.model.named_steps["nb"].ratio_),
         "validation_accuracy": {NAMES[0]: float(lstm["validation"].metrics["accuracy"]),
@@ -68,7 +53,7 @@ def score(checkpoint_path: Path, data_dir: str, out: Path) -> None:
         "mcnemar": {name: {"only_ensemble": r.only_a, "only_model": r.only_b, "p_value": r.p_value}
                     for name, r in report.mcnemar.items()},
         "bilstm_vs_ngrams": asdict(compare.mcnemar(lstm["test"].y_true, (p_lstm["test"] >= 0.5).astype(int),
-                                                   ngrams.test.y_pred))}, indent=2))
+                                                   ngrams.test.y_pred))}, indent=2)
 
 
 def markdown(rows: list[dict], header: str) -> str:
@@ -98,24 +83,25 @@ def main() -> None:
     args = parser.parse_args()
     if args.score:
         return score(args.score, args.data_dir, args.score_out)
-    runs = RESULTS / "runs" / "ensemble"
-    env = {**os.environ, "SENTIMENT_ARTIFACTS": str(runs / "artifacts"), "HF_HUB_OFFLINE": "1",
-           "HF_DATASETS_OFFLINE": "1"}
-    settings = " ".join(f"{k}={env[k]}" for k in ("SENTIMENT_AMP", "OMP_NUM_THREADS") if k in env)
+    runs = common.RESULTS / "runs" / "ensemble"
+    env = {**os.environ, **common.OFFLINE, "SENTIMENT_ARTIFACTS": str(runs / "artifacts")}
+    settings, machine = common.stand_in(), common.machine()
+    command = common.command_line("ensemble", f"--data-dir {common.DATA} --profile {args.profile} "
+                                              f"--seeds {' '.join(map(str, args.seeds))}")
     header = (f"`{args.profile}` + NB-weighted n-grams ({baseline.NB_NGRAM_RANGE[0]}-{baseline.NB_NGRAM_RANGE[1]} "
-              f"grams, C={baseline.NB_C}), one split (split seed {SPLIT_SEED}), data: {args.data_dir}; "
-              f"{describe_machine()}{', ' + settings if settings else ''}, {time.strftime('%Y-%m-%d')}.\n"
-              f"Command: `{settings + ' ' if settings else ''}python benchmarks/ensemble.py --data-dir {args.data_dir} "
-              f"--profile {args.profile} --seeds {' '.join(map(str, args.seeds))}`\n")
+              f"grams, C={baseline.NB_C}), one split (split seed {SPLIT_SEED}), data: {common.DATA}; "
+              f"{common.machine_line(machine)}{', ' + settings if settings else ''}, {time.strftime('%Y-%m-%d')}.\n"
+              f"Command: `{command}`\n")
     rows = []
     for seed in args.seeds:
         out = runs / f"{args.profile}-seed{seed}"
-        train_wall, train_rss = timed([sys.executable, "-m", "sentiment_helpers", "train", "--profile", args.profile,
-                                       "--seed", str(seed), "--split-seed", str(SPLIT_SEED), "--data-dir",
-                                       args.data_dir, "--out", str(out), "--no-progress"], env)
+        train = common.run_measured([sys.executable, "-m", "sentiment_helpers", "train", "--profile", args.profile,
+                                     "--seed", str(seed), "--split-seed", str(SPLIT_SEED), "--data-dir",
+                                     args.data_dir, "--out", str(out), "--no-progress"], env=env)
         scores = out / "ensemble.json"
-        score_wall, score_rss = timed([sys.executable, __file__, "--data-dir", args.data_dir, "--score",
-                                       str(out / pipeline.CHECKPOINT_NAME), "--score-out", str(scores)], env)
+        scoring = common.run_measured([sys.executable, "-m", "benchmarks.ensemble", "--data-dir", args.data_dir,
+                                       "--score", str(out / paths.CHECKPOINT_NAME), "--score-out", str(scores)],
+                                      env=env, cwd=common.ROOT)
         metrics, s = json.loads((out / "metrics.json").read_text()), json.loads(scores.read_text())
         pre = metrics.get("pretraining") or {}
         rows.append({"seed": seed, "bilstm_test": s["test"][NAMES[0]]["test accuracy"],
@@ -123,14 +109,13 @@ def main() -> None:
                      "ensemble_test": s["test"][s["ensemble_name"]]["test accuracy"],
                      "ensemble_ece": s["test"][s["ensemble_name"]]["ECE"], "weight": s["weight"],
                      "p_vs_bilstm": s["mcnemar"][NAMES[0]]["p_value"], "p_vs_ngrams": s["mcnemar"][NAMES[1]]["p_value"],
-                     "train_wall": train_wall, "train_seconds": metrics["train_seconds"],
+                     "train_wall": train.seconds, "train_seconds": metrics["train_seconds"],
                      "train_status": metrics["status"], "pretraining_from_cache": pre.get("from_cache"),
-                     "ngram_fit_seconds": s["ngram_fit_seconds"], "score_wall": score_wall,
-                     "train_rss": train_rss, "score_rss": score_rss, "scores": s})
+                     "ngram_fit_seconds": s["ngram_fit_seconds"], "score_wall": scoring.seconds,
+                     "train_rss": train.peak_rss_mib, "score_rss": scoring.peak_rss_mib, "scores": s})
         print({k: v for k, v in rows[-1].items() if k != "scores"}, flush=True)
-        (RESULTS / "ensemble-cpu.md").write_text(markdown(rows, header))
-        (RESULTS / "ensemble-cpu.json").write_text(json.dumps(
-            {"machine": describe_machine(), "python": platform.python_version(), "rows": rows}, indent=2))
+        common.write_results("ensemble-cpu", markdown(rows, header),
+                             {"machine": common.machine_line(machine), **machine, "command": command, "rows": rows})
     print(markdown(rows, header))
 
 

@@ -1,6 +1,6 @@
 """How to combine the BiLSTM and the NB n-gram model: three ways, judged on the validation reviews only.
 
-    python benchmarks/ensemble_variants.py --data-dir ../shared/data/imdb \
+    python -m benchmarks.ensemble_variants --data-dir DATA \\
         --checkpoint benchmarks/results/runs/ensemble/cpu-pretrained-seed42/sentiment_lstm.pt
 
 For one trained checkpoint (benchmarks/ensemble.py trains them), the n-gram model is fitted on the checkpoint's own
@@ -16,20 +16,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from sentiment_helpers import baseline, calibration, checkpoint, ensemble, pipeline  # noqa: E402
-from sentiment_helpers.device import describe_machine  # noqa: E402
+from sentiment_helpers import baseline, calibration, checkpoint, ensemble, held_out
 
-RESULTS = ROOT / "benchmarks" / "results" / "ensemble-variants"
+from . import common
+
 STACKING_NOTE = ("Stacking's two coefficients are fitted on the very validation reviews that judge it, so its "
                  "validation log loss is in-sample and flattering; a lead of a ten-thousandth does not justify it. "
                  "The course keeps the average of log-odds: one weight, on a grid.")
@@ -46,12 +42,12 @@ def main() -> None:
     args = parser.parse_args()
     bundle = checkpoint.load_checkpoint(args.checkpoint)
     splits = ("train", "validation", "test")
-    run_data = {split: pipeline.held_out_split(bundle, split, args.data_dir) for split in splits}
+    run_data = {split: held_out.held_out_split(bundle, split, args.data_dir) for split in splits}
     ngrams = baseline.train_nb_ngrams(run_data)
     temperature = float(bundle.metadata.get("temperature") or 1.0)
     p, labels = {}, {}
     for split in ("validation", "test"):
-        scored = pipeline.evaluate_checkpoint(bundle, data_dir=args.data_dir, split=split, progress=False)
+        scored = held_out.evaluate_checkpoint(bundle, data_dir=args.data_dir, split=split, progress=False)
         evaluation = scored.evaluation
         labels[split] = np.asarray(evaluation.y_true, dtype=float)
         p[split] = (np.asarray(calibration.scale(evaluation.logits, temperature), dtype=float),
@@ -73,22 +69,22 @@ def main() -> None:
                  "validation log loss": ensemble.log_loss(labels["validation"], stacked_p["validation"]),
                  "validation accuracy": float(((stacked_p["validation"] >= 0.5) == labels["validation"]).mean()),
                  "test accuracy": float(((stacked_p["test"] >= 0.5) == labels["test"]).mean())})
-    settings = " ".join(f"{k}={os.environ[k]}" for k in ("SENTIMENT_AMP", "OMP_NUM_THREADS") if k in os.environ)
-    command = (f"{settings + ' ' if settings else ''}python benchmarks/ensemble_variants.py --data-dir {args.data_dir} "
-               f"--checkpoint {os.path.relpath(args.checkpoint, ROOT)}")
-    record = {"date": dt.date.today().isoformat(), "machine": describe_machine(), "command": command,
-              "checkpoint_profile": bundle.metadata.get("profile"), "seed": bundle.metadata.get("seed"), "rows": rows}
-    RESULTS.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n")
+    settings, machine = common.stand_in(), common.machine()
+    command = common.command_line("ensemble_variants", f"--data-dir {common.DATA} "
+                                                       f"--checkpoint {os.path.relpath(args.checkpoint, common.ROOT)}")
+    record = {"date": dt.date.today().isoformat(), "machine": common.machine_line(machine), **machine,
+              "command": command, "checkpoint_profile": bundle.metadata.get("profile"),
+              "seed": bundle.metadata.get("seed"), "rows": rows}
     lines = [f"Three ways to combine the `{record['checkpoint_profile']}` BiLSTM (seed {record['seed']}, "
              "temperature-scaled) with NB-weighted n-grams, on its own validation and test reviews; data: "
-             f"{args.data_dir}; {record['machine']}{', ' + settings if settings else ''}, {record['date']}.",
+             f"{common.DATA}; {record['machine']}{', ' + settings if settings else ''}, {record['date']}.",
              f"Command: `{command}`. Chosen: the lowest validation log loss; test accuracy is for the record.", "",
              "| combination | weight of the BiLSTM | validation log loss | validation accuracy | test accuracy |",
              "|---|---|---|---|---|"]
     lines += [f"| {r['combination']} | {r['weight of the BiLSTM']} | {r['validation log loss']:.4f} | "
               f"{r['validation accuracy']:.4f} | {r['test accuracy']:.4f} |" for r in rows]
     lines += ["", STACKING_NOTE]
-    RESULTS.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    common.write_results("ensemble-variants", "\n".join(lines) + "\n", record)
     print("\n".join(lines))
 
 

@@ -2,26 +2,25 @@
 (PyTorch's CPU build, then the course) in a fresh venv, and the kit for a room with no network (scripts/wheelhouse.sh)
 installed with no network at all.
 
-    python benchmarks/install_sizes.py --data-dir ../shared/data/imdb [--torch-wheels DIR] [--keep DIR]
+    python -m benchmarks.install_sizes --data-dir DATA [--torch-wheels WHEELS] [--keep DIR]
 
 1. The CPU route, in a fresh venv: `pip install torch --index-url https://download.pytorch.org/whl/cpu` (or, with
-   --torch-wheels DIR, torch from that folder of wheels: for a machine that cannot reach PyTorch's index), then
+   --torch-wheels WHEELS, torch from that folder of wheels: for a machine that cannot reach PyTorch's index), then
    `pip install -e ".[lab,test]"` from the course's folder. Its size, and torch's.
-2. The kit: `bash scripts/wheelhouse.sh --out KIT --data DIR [--torch-wheels DIR]`, without a pretraining cache; the
+2. The kit: `bash scripts/wheelhouse.sh --out KIT --data DATA [--torch-wheels WHEELS]`, without a pretraining cache; the
    size of its wheels (and their count), its data, the course's archive, the kit.
 3. The kit installed with no network: the course unpacked from the kit's archive, a fresh venv, and
    `PIP_CONFIG_FILE=/dev/null unshare -n pip install --no-index --find-links ../wheels -e ".[lab,test]"` timed
    (`unshare -n`: no network at all, so it needs root; no pip settings of this machine); that venv's size; then
-   `doctor` in it, offline, with the kit's data, under /usr/bin/time.
+   `doctor` in it, offline, with the kit's data, timed.
 
 Sizes are `du -sb` (apparent bytes), written in MB and GB (10^6 and 10^9 bytes). The installs use the Python that
-runs this script. Writes benchmarks/results/install-sizes.{json,md}; the work folder (about 2.5 GB) is removed unless
---keep names one. Run it under the CPU lock, with nothing else running.
+runs this benchmark. Writes benchmarks/results/install-sizes.{json,md}, with WORK for its work folder (about 2.5 GB,
+removed unless --keep names one), DATA and WHEELS for the folders given. Run it with nothing else running.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -31,8 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+from . import common
+
+ROOT = common.ROOT
+WHEELS = "WHEELS"  # how the record names a folder of wheels given with --torch-wheels
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 NO_PIP_SETTINGS = {"PIP_CONFIG_FILE": "/dev/null"}  # with every PIP_* variable of this machine left out
 
@@ -46,13 +47,18 @@ def site_packages(venv: Path) -> Path:
 
 
 def timed(command: list[str], **kwargs) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, **kwargs)
-    return time.perf_counter() - start
+    return common.run_measured(command, **kwargs).seconds
 
 
 def without_pip_settings() -> dict[str, str]:
     return {**{k: v for k, v in os.environ.items() if not k.startswith("PIP_")}, **NO_PIP_SETTINGS}
+
+
+def named(command: str, folders: dict[str | None, str]) -> str:
+    """``command`` with each folder of this machine replaced by its name in the record (WORK, DATA, WHEELS)."""
+    for folder, name in folders.items():
+        command = command.replace(folder, name) if folder else command
+    return command
 
 
 def cpu_route(work: Path, torch_wheels: str | None) -> dict:
@@ -69,7 +75,8 @@ def cpu_route(work: Path, torch_wheels: str | None) -> dict:
                                    check=True, capture_output=True, text=True).stdout.strip()
     return {"venv_bytes": du_bytes(venv), "torch_bytes": du_bytes(site_packages(venv) / "torch"),
             "torch": torch_version, "install_seconds": seconds,
-            "commands": [f"python3 -m venv .venv && .venv/bin/pip install {' '.join(torch_from)} {requirement}",
+            "commands": [named(f"python3 -m venv .venv && .venv/bin/pip install {' '.join(torch_from)} {requirement}",
+                               {torch_wheels: WHEELS}),
                          '.venv/bin/pip install -e ".[lab,test]"',
                          "du -sb .venv .venv/lib/python3*/site-packages/torch"]}
 
@@ -83,8 +90,8 @@ def make_kit(work: Path, data_dir: str, torch_wheels: str | None) -> tuple[Path,
     return kit, {"wheels_bytes": du_bytes(wheels), "wheel_files": len(list(wheels.glob("*.whl"))),
                  "data_bytes": du_bytes(kit / "data"), "course_archive_bytes": du_bytes(kit / "course.tar.gz"),
                  "kit_bytes": du_bytes(kit), "make_seconds": seconds,
-                 "command": f"bash scripts/wheelhouse.sh {' '.join(options)}".replace(str(work), "WORK")
-                 .replace(data_dir, "DATA")}  # no path of this machine in the record
+                 "command": named(f"bash scripts/wheelhouse.sh {' '.join(options)}",
+                                  {str(work): "WORK", data_dir: common.DATA, torch_wheels: WHEELS})}
 
 
 def install_kit(kit: Path, data_dir_in_kit: Path) -> dict:
@@ -94,18 +101,19 @@ def install_kit(kit: Path, data_dir_in_kit: Path) -> dict:
     install = ["unshare", "-n", ".venv/bin/pip", "install", "-q", "--no-index", "--find-links", "../wheels", "-e",
                ".[lab,test]"]
     seconds = timed(install, cwd=course, env=without_pip_settings())
-    timing = kit / "doctor-time.txt"
-    doctor = subprocess.run(["unshare", "-n", "/usr/bin/time", "-f", "%e", "-o", str(timing), ".venv/bin/python", "-m",
-                             "sentiment_helpers", "doctor"], cwd=course, capture_output=True, text=True,
-                            env={**without_pip_settings(), "IMDB_DATA_DIR": str(data_dir_in_kit)})
-    verdicts = [line.split()[0] for line in doctor.stdout.splitlines()[1:-1] if line and not line.startswith(" ")]
+    doctor = common.run_measured(["unshare", "-n", ".venv/bin/python", "-m", "sentiment_helpers", "doctor"],
+                                 check=False, capture=True, cwd=course,
+                                 env={**without_pip_settings(), "IMDB_DATA_DIR": str(data_dir_in_kit)})
+    output = named(doctor.stdout, {str(kit.parent): "WORK"})
+    verdicts = [line.split()[0] for line in output.splitlines()[1:-1] if line and not line.startswith(" ")]
     return {"install_seconds": seconds, "venv_bytes": du_bytes(venv),
             "install_command": "PIP_CONFIG_FILE=/dev/null " + " ".join(install[:-1]) + ' ".[lab,test]"',
-            "doctor_seconds": float(timing.read_text().split()[-1]), "doctor_exit_code": doctor.returncode,
+            "doctor_seconds": doctor.seconds, "doctor_exit_code": doctor.returncode,
             "doctor_lines": len(verdicts), "doctor_ok_lines": verdicts.count("ok"),
-            "doctor_summary": doctor.stdout.splitlines()[-1] if doctor.stdout else doctor.stderr[-500:],
-            "doctor_command": "IMDB_DATA_DIR=WORK/kit/data/imdb unshare -n /usr/bin/time .venv/bin/python -m "
-                              "sentiment_helpers doctor", "doctor_output": doctor.stdout}
+            "doctor_summary": output.splitlines()[-1] if output else "no output (its errors went to the terminal)",
+            "doctor_command": "IMDB_DATA_DIR=WORK/kit/data/imdb unshare -n .venv/bin/python -m sentiment_helpers "
+                              "doctor",
+            "doctor_output": output}
 
 
 def glibc() -> str:
@@ -136,8 +144,8 @@ def markdown(r: dict) -> str:
          f"exit code {offline['doctor_exit_code']}", offline["doctor_command"]),
     ]
     lines = [f"CPU-only installs of the course on {r['machine']}: {r['platform']}, {r['glibc']}, Python {r['python']}; "
-             f"{r['date']}. Command: `{r['command']}` (benchmarks/install_sizes.py; WORK is its temporary folder). "
-             "Sizes: `du -sb`, in MB and GB of 10^6 and 10^9 bytes.", "",
+             f"{r['date']}. Command: `{r['command']}` (WORK is its temporary folder, WHEELS the folder given to "
+             "--torch-wheels). Sizes: `du -sb`, in MB and GB of 10^6 and 10^9 bytes.", "",
              "| what | measured | command |", "|---|---|---|"]
     lines += [f"| {what} | {figure} | `{command}` |" for what, figure, command in rows]
     lines += ["", f"`doctor` in the kit's venv: {offline['doctor_summary']}", "", "```",
@@ -154,8 +162,8 @@ def main() -> None:
     data_dir = str(Path(args.data_dir).resolve())
     work = args.keep or Path(tempfile.mkdtemp(prefix="install-sizes-"))
     work.mkdir(parents=True, exist_ok=True)
-    command = (f"python benchmarks/install_sizes.py --data-dir {args.data_dir}"
-               + (f" --torch-wheels {args.torch_wheels}" if args.torch_wheels else ""))
+    command = common.command_line("install_sizes", f"--data-dir {common.DATA}"
+                                  + (f" --torch-wheels {WHEELS}" if args.torch_wheels else ""))
     try:
         cpu = cpu_route(work, args.torch_wheels)
         print("CPU route:", cpu, flush=True)
@@ -166,14 +174,11 @@ def main() -> None:
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    sys.path.insert(0, str(ROOT))
-    from sentiment_helpers.device import describe_machine
-
-    record = {"machine": describe_machine(), "platform": f"{platform.system()} {platform.machine()}",
-              "glibc": glibc(), "python": platform.python_version(), "date": time.strftime("%Y-%m-%d"),
-              "command": command, "cpu_route": cpu, "kit": kit, "kit_install": offline}
-    (RESULTS / "install-sizes.json").write_text(json.dumps(record, indent=2) + "\n")
-    (RESULTS / "install-sizes.md").write_text(markdown(record))
+    machine = common.machine()
+    record = {"machine": common.machine_line(machine), **machine, "glibc": glibc(), "date": time.strftime("%Y-%m-%d"),
+              "platform": f"{platform.system()} {platform.machine()}", "command": command, "cpu_route": cpu,
+              "kit": kit, "kit_install": offline}
+    common.write_results("install-sizes", markdown(record), record)
     print(markdown(record))
 
 

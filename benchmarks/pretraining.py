@@ -1,6 +1,6 @@
 """Lesson 07's results table: a pretrained profile against its from-scratch twin and TF-IDF, on one split.
 
-    python benchmarks/pretraining.py --data-dir ../shared/data/imdb [--profile cpu-pretrained] [--scratch cpu]
+    python -m benchmarks.pretraining --data-dir DATA [--profile cpu-pretrained] [--scratch cpu]
         [--seeds 42 43 44]
 
 Each run is the command a learner types, in a subprocess timed from start to end:
@@ -17,28 +17,72 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from sentiment_helpers import baseline, data, paths, prepare, probes
+from sentiment_helpers.predict import SentimentPredictor
+from sentiment_helpers.profiles import get_profile, without_pretraining_settings
 
-from sentiment_helpers import baseline, data, pipeline, probes  # noqa: E402
-from sentiment_helpers.device import describe_machine  # noqa: E402
-from sentiment_helpers.predict import SentimentPredictor  # noqa: E402
-from sentiment_helpers.profiles import get_profile, without_pretraining_settings  # noqa: E402
+from . import common
 
-RESULTS = ROOT / "benchmarks" / "results"
 SPLIT_SEED = 42
 
 
-def train_arguments(profile: str, seed: int, data_dir: str, settings: list[str]) -> list[str]:
+def train_arguments(profile: str, seed: int, settings: list[str]) -> list[str]:
     return (["train", "--profile", profile, "--seed", str(seed), "--split-seed", str(SPLIT_SEED)]
-            + [item for setting in settings for item in ("--set", setting)] + ["--data-dir", data_dir])
+            + [item for setting in settings for item in ("--set", setting)])
+
+
+def line(r: dict) -> str:
+    return (f"| {r['model']} | {r['seed'] if r['seed'] is not None else '-'} | {r['test_accuracy']:.4f} | "
+            f"{r['val_accuracy']:.4f} | {r['probes_right']} | {r['train_seconds']:.0f} | {r['pretraining']} | "
+            f"{r['wall_seconds']:.0f} | `{r['command']}` |")
+
+
+def summary(rows: list[dict], profile: str) -> str:
+    pretrained = [r["test_accuracy"] for r in rows if r["profile"] == profile]
+    if len(pretrained) < 2:
+        return ""
+    return (f"\n`{profile}` over {len(pretrained)} seeds: test accuracy mean {statistics.mean(pretrained):.4f}, "
+            f"standard deviation {statistics.stdev(pretrained):.4f}, range {min(pretrained):.4f}-"
+            f"{max(pretrained):.4f}.\n")
+
+
+def tfidf_row(data_dir: str, profile: str) -> dict:
+    """TF-IDF + logistic regression on the profile's split, in this process."""
+    splits = prepare.profile_splits(data.load_imdb(data_dir, seed=SPLIT_SEED), get_profile(profile), SPLIT_SEED)
+    tfidf = baseline.train_baseline(splits)
+    return {"model": "TF-IDF 1-2 grams + logistic regression (C=10)", "profile": "tfidf", "seed": None,
+            "test_accuracy": tfidf.test.metrics["accuracy"], "val_accuracy": tfidf.validation.metrics["accuracy"],
+            "probes_right": probes.probes_right(lambda texts: tfidf.model.predict_proba(list(texts))[:, 1]),
+            "train_seconds": tfidf.fit_seconds, "pretraining": "-", "wall_seconds": tfidf.fit_seconds,
+            "command": "this benchmark (sentiment_helpers.baseline.train_baseline on the same split)"}
+
+
+def training_row(name: str, profile: str, seed: int, settings: list[str], data_dir: str, out: Path, env: dict) -> dict:
+    """One `train` command as a learner types it, timed from start to end, and its model's answers to the probes."""
+    arguments = train_arguments(profile, seed, settings)
+    wall = common.run_measured([sys.executable, "-m", "sentiment_helpers", *arguments, "--data-dir", data_dir,
+                                "--out", str(out), "--no-progress"], env=env).seconds
+    metrics = common.without_paths(json.loads((out / "metrics.json").read_text()), data_dir)
+    predictor = SentimentPredictor.from_checkpoint(out / paths.CHECKPOINT_NAME)
+    pre = metrics.get("pretraining")
+    if not pre:
+        how = "-"
+    elif pre["from_cache"]:
+        how = f"{pre['method']}, from the cache"
+    else:
+        how = f"{pre['method']}, built in {pre['build_seconds']:.0f} s"
+    return {"model": name, "profile": profile if not settings else f"{profile} {' '.join(settings)}",
+            "seed": seed, "test_accuracy": metrics["test_accuracy"], "val_accuracy": metrics["val_accuracy"],
+            "probes_right": probes.probes_right(
+                lambda texts: [p.p_positive for p in predictor.predict_batch(list(texts), progress=False)]),
+            "train_seconds": metrics["train_seconds"], "pretraining": how, "wall_seconds": wall,
+            "command": f"python -m sentiment_helpers {' '.join(arguments)} --data-dir {common.DATA}",
+            "metrics": metrics}
 
 
 def main() -> None:
@@ -48,50 +92,29 @@ def main() -> None:
     parser.add_argument("--scratch", default="cpu", help="a from-scratch profile to compare with ('none': skip it)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
     args = parser.parse_args()
-    runs_dir = RESULTS / "runs" / "pretraining"
+    runs_dir = common.RESULTS / "runs" / "pretraining"
     artifacts = runs_dir / "artifacts"  # the pretraining cache of these runs, apart from a learner's
-    env = {**os.environ, "SENTIMENT_ARTIFACTS": str(artifacts), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+    env = {**os.environ, "SENTIMENT_ARTIFACTS": str(artifacts), **common.OFFLINE}
     os.environ.update(env)
-    cache = pipeline.pretrained_cache_path(get_profile(args.profile))
-    cache.unlink(missing_ok=True)  # the first run starts from nothing
+    paths.pretrained_cache_path(get_profile(args.profile)).unlink(missing_ok=True)  # the first run: from nothing
     rows: list[dict] = []
+    machine = common.machine()
+    command = common.command_line("pretraining", f"--data-dir {common.DATA} --profile {args.profile} "
+                                                 f"--scratch {args.scratch} --seeds {' '.join(map(str, args.seeds))}")
     header = (f"`{args.profile}` against `{args.scratch}` (random init) and TF-IDF, one split (split seed "
-              f"{SPLIT_SEED}), data: {args.data_dir}; {describe_machine()}, {time.strftime('%Y-%m-%d')}.\n"
-              f"Command: `python benchmarks/pretraining.py --data-dir {args.data_dir} --profile {args.profile} "
-              f"--scratch {args.scratch} --seeds {' '.join(map(str, args.seeds))}`\n\n"
+              f"{SPLIT_SEED}), data: {common.DATA}; {common.machine_line(machine)}, {time.strftime('%Y-%m-%d')}.\n"
+              f"Command: `{command}`\n\n"
               "| model | seed | test acc. | validation acc. | probes right (of 10) | training s | pretraining | "
               "whole command s | command |\n|---|---|---|---|---|---|---|---|---|\n")
 
-    def line(r: dict) -> str:
-        return (f"| {r['model']} | {r['seed'] if r['seed'] is not None else '-'} | {r['test_accuracy']:.4f} | "
-                f"{r['val_accuracy']:.4f} | {r['probes_right']} | {r['train_seconds']:.0f} | {r['pretraining']} | "
-                f"{r['wall_seconds']:.0f} | `{r['command']}` |")
-
-    def summary() -> str:
-        pretrained = [r["test_accuracy"] for r in rows if r["profile"] == args.profile]
-        if len(pretrained) < 2:
-            return ""
-        return (f"\n`{args.profile}` over {len(pretrained)} seeds: "
-                f"test accuracy mean {statistics.mean(pretrained):.4f}, "
-                f"standard deviation {statistics.stdev(pretrained):.4f}, range {min(pretrained):.4f}-"
-                f"{max(pretrained):.4f}.\n")
-
-    def record(row: dict) -> None:
+    def record(row: dict) -> None:  # the table is written after every row: an interrupted run keeps its rows
         rows.append(row)
         print({k: v for k, v in row.items() if k != "metrics"}, flush=True)
-        (RESULTS / f"pretraining-{args.profile}.md").write_text(header + "\n".join(map(line, rows)) + "\n" + summary())
-        (RESULTS / f"pretraining-{args.profile}.json").write_text(json.dumps(
-            {"machine": describe_machine(), "python": platform.python_version(), "rows": rows}, indent=2))
+        common.write_results(f"pretraining-{args.profile}", header + "\n".join(map(line, rows)) + "\n"
+                             + summary(rows, args.profile),
+                             {"machine": common.machine_line(machine), **machine, "command": command, "rows": rows})
 
-    dataset = data.load_imdb(args.data_dir, seed=SPLIT_SEED)
-    splits = pipeline.profile_splits(dataset, get_profile(args.profile), SPLIT_SEED)
-    tfidf = baseline.train_baseline(splits)
-    record({"model": "TF-IDF 1-2 grams + logistic regression (C=10)", "profile": "tfidf", "seed": None,
-            "test_accuracy": tfidf.test.metrics["accuracy"], "val_accuracy": tfidf.validation.metrics["accuracy"],
-            "probes_right": probes.probes_right(lambda texts: tfidf.model.predict_proba(list(texts))[:, 1]),
-            "train_seconds": tfidf.fit_seconds, "pretraining": "-", "wall_seconds": tfidf.fit_seconds,
-            "command": "this script (sentiment_helpers.baseline.train_baseline on the same split)"})
-
+    record(tfidf_row(args.data_dir, args.profile))
     first, shipped = args.seeds[0], get_profile(args.profile)
     random_init = without_pretraining_settings(shipped)  # the same model and recipe from a random init
     plan = ([(f"{args.profile} profile", args.profile, seed, []) for seed in args.seeds]
@@ -99,28 +122,8 @@ def main() -> None:
             + ([(f"{args.scratch} profile (random init)", args.scratch, first, [])] if args.scratch != "none" else []))
     for name, profile, seed, settings in plan:
         out = runs_dir / f"{profile}-seed{seed}{'-scratch' if settings else ''}"
-        arguments = train_arguments(profile, seed, args.data_dir, settings)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "sentiment_helpers", *arguments, "--out", str(out), "--no-progress"],
-                       check=True, env=env)
-        wall = time.perf_counter() - start
-        metrics = json.loads((out / "metrics.json").read_text())
-        predictor = SentimentPredictor.from_checkpoint(out / pipeline.CHECKPOINT_NAME)
-        pre = metrics.get("pretraining")
-        if not pre:
-            how = "-"
-        elif pre["from_cache"]:
-            how = f"{pre['method']}, from the cache"
-        else:
-            how = f"{pre['method']}, built in {pre['build_seconds']:.0f} s"
-        record({"model": name, "profile": profile if not settings else f"{profile} {' '.join(settings)}",
-                "seed": seed, "test_accuracy": metrics["test_accuracy"], "val_accuracy": metrics["val_accuracy"],
-                "probes_right": probes.probes_right(
-                    lambda texts, predictor=predictor:
-                        [p.p_positive for p in predictor.predict_batch(list(texts), progress=False)]),
-                "train_seconds": metrics["train_seconds"], "pretraining": how, "wall_seconds": wall,
-                "command": "python -m sentiment_helpers " + " ".join(arguments), "metrics": metrics})
-    print(header + "\n".join(map(line, rows)) + "\n" + summary())
+        record(training_row(name, profile, seed, settings, args.data_dir, out, env))
+    print(header + "\n".join(map(line, rows)) + "\n" + summary(rows, args.profile))
 
 
 if __name__ == "__main__":

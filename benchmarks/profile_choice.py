@@ -1,18 +1,18 @@
 """How a profile's settings were chosen: candidates scored on a validation split that holds out whole movies.
 
-    python benchmarks/profile_choice.py --base cpu|cpu-pretrained --data-dir ../shared/data/imdb [--only NAME ...]
+    python -m benchmarks.profile_choice --base cpu|cpu-pretrained --data-dir DATA [--only NAME ...]
 
 IMDB's test reviews are of other movies than its training reviews, but the usual random validation split shares
 movies with training: a model that learns actors' names and titles looks better there than it will be on test
-(`data.by_movie_validation`). So every candidate here trains with `--validation by-movie` (seed 42), and **the
+(`splits.by_movie_validation`). So every candidate here trains with `--validation by-movie` (seed 42), and **the
 candidate with the highest by-movie validation accuracy is chosen** among those whose training runs its whole
 schedule inside the profile's 5-minute cap (status "completed": a run cut by the cap did not finish its own
 schedule). Test accuracy is recorded too, for the record, and plays no part in the choice. TF-IDF + logistic
 regression is scored on the same split.
 
 Each candidate is `python -m sentiment_helpers train --profile BASE --validation by-movie --set ...`, run in this
-process; rows go to benchmarks/results/<base>-choice.{json,md} (`pretraining-choice` for cpu-pretrained), rewritten
-after every run. Training times depend on the machine: the `cpu` candidates run on a slow float32 stand-in
+benchmark's process; rows go to benchmarks/results/<base>-choice.{json,md} (`pretraining-choice` for cpu-pretrained),
+rewritten after every run. Training times depend on the machine: the `cpu` candidates run on a slow float32 stand-in
 (`SENTIMENT_AMP=0 OMP_NUM_THREADS=1`), recorded in the table's header.
 """
 from __future__ import annotations
@@ -20,20 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from sentiment_helpers import baseline, data, pipeline
+from sentiment_helpers.profiles import apply_settings, get_profile
 
-from sentiment_helpers import baseline, data, pipeline  # noqa: E402
-from sentiment_helpers.device import describe_machine  # noqa: E402
-from sentiment_helpers.profiles import apply_settings, get_profile  # noqa: E402
+from . import common
 
-RESULTS = ROOT / "benchmarks" / "results"
 # variants of the profile: each sets what it changes, so the list stays right whatever the profile ships with (the
 # first row is cpu-pretrained as first shipped: word2vec, embedding fine-tuned, 25,000 words from train, 3 epochs)
 PRETRAINED_CANDIDATES = {
@@ -101,6 +94,24 @@ CANDIDATES = {"cpu": CPU_CANDIDATES, "cpu-pretrained": PRETRAINED_CANDIDATES}
 RESULT_NAMES = {"cpu": "cpu-choice", "cpu-pretrained": "pretraining-choice"}
 
 
+def table(base: str, machine: str, notes: str, rows: list[dict]) -> str:
+    """The candidates' table, the chosen one marked: the highest by-movie validation accuracy among the runs that
+    completed their schedule."""
+    eligible = [r for r in rows if r["model"] != "TF-IDF" and r.get("status", "completed").startswith("completed")]
+    best = max(eligible, key=lambda r: r["val_accuracy"], default=None)
+    lines = "\n".join(
+        f"| {r['model']}{' (chosen)' if r is best else ''} | {r['val_accuracy']:.4f} | {r['test_accuracy']:.4f} | "
+        f"{r['train_seconds']:.0f} | {r['epochs_run']} | {r.get('status', '-')} | {r.get('commit', '-')} | "
+        f"`{r['command']}` |" for r in rows)
+    command = common.command_line("profile_choice", f"--base {base} --data-dir {common.DATA} [--only NAME ...]")
+    return (f"`{base}` candidates on a by-movie validation split (split seed 42, classifier seed 42), data: "
+            f"{common.DATA}; {machine}, {time.strftime('%Y-%m-%d')}.\nCommand: `{command}`. Chosen: the highest "
+            "by-movie validation accuracy; test accuracy plays no part in the choice. Each row's settings change the "
+            "profile as it was when the row ran (the commit column).\n\n" + (f"{notes}\n\n" if notes else "")
+            + "| candidate | by-movie validation acc. | test acc. | training s | epochs | status | commit | command |\n"
+            f"|---|---|---|---|---|---|---|---|\n{lines}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", choices=list(CANDIDATES), default="cpu-pretrained", help="the profile to choose")
@@ -112,38 +123,21 @@ def main() -> None:
     unknown = set(args.only or []) - set(candidates)
     if unknown:
         parser.error(f"no such {base} candidate: {', '.join(sorted(unknown))}")
-    stand_in = " ".join(f"{k}={os.environ[k]}" for k in ("SENTIMENT_AMP", "OMP_NUM_THREADS") if k in os.environ)
-    os.environ.update({"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
-                       "SENTIMENT_ARTIFACTS": str(RESULTS / "runs" / name / "artifacts")})
-    json_path = RESULTS / f"{name}.json"
+    stand_in, described = common.stand_in(), common.machine()
+    machine = common.machine_line(described) + (f", {stand_in}" if stand_in else "")
+    os.environ.update({**common.OFFLINE, "SENTIMENT_ARTIFACTS": str(common.RESULTS / "runs" / name / "artifacts")})
+    json_path = common.RESULTS / f"{name}.json"
     earlier = json.loads(json_path.read_text()) if json_path.is_file() and (args.only or args.rewrite) else {}
     # with --only, the other candidates' rows stay (a row run again replaces its old one); notes are kept
     rows: list[dict] = [r for r in earlier.get("rows", []) if r["model"] not in (args.only or [])]
     notes = earlier.get("notes", "")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
 
     def record(row: dict | None) -> None:
         if row is not None:
-            rows.append({**row, "commit": commit})
+            rows.append({**row, "commit": described["commit"]})
             print(row, flush=True)
-        eligible = [r for r in rows if r["model"] != "TF-IDF" and r.get("status", "completed").startswith("completed")]
-        best = max(eligible, key=lambda r: r["val_accuracy"], default=None)
-        table = "\n".join(
-            f"| {r['model']}{' (chosen)' if r is best else ''} | {r['val_accuracy']:.4f} | {r['test_accuracy']:.4f} | "
-            f"{r['train_seconds']:.0f} | {r['epochs_run']} | {r.get('status', '-')} | {r.get('commit', '-')} | "
-            f"`{r['command']}` |" for r in rows)
-        (RESULTS / f"{name}.md").write_text(
-            f"`{base}` candidates on a by-movie validation split (split seed 42, classifier seed 42), data: "
-            f"{args.data_dir}; {describe_machine()}{', ' + stand_in if stand_in else ''}, "
-            f"{time.strftime('%Y-%m-%d')}.\nCommand: `{stand_in + ' ' if stand_in else ''}python "
-            f"benchmarks/profile_choice.py --base {base} --data-dir {args.data_dir} [--only NAME ...]`. Chosen: the "
-            "highest by-movie validation accuracy; test accuracy plays no part in the choice. Each row's settings "
-            "change the profile as it was when the row ran (the commit column).\n\n" + (f"{notes}\n\n" if notes else "")
-            + "| candidate | by-movie validation acc. | test acc. | training s | epochs | status | commit | command |\n"
-            f"|---|---|---|---|---|---|---|---|\n{table}\n")
-        json_path.write_text(json.dumps({"machine": describe_machine(), "python": platform.python_version(),
-                                         "notes": notes, "rows": rows}, indent=2))
+        common.write_results(name, table(base, machine, notes, rows),
+                             {"machine": common.machine_line(described), **described, "notes": notes, "rows": rows})
 
     if args.rewrite:
         return record(None)
@@ -151,21 +145,20 @@ def main() -> None:
         tfidf = baseline.train_baseline(data.load_imdb(args.data_dir, seed=42, validation="by-movie"))
         record({"model": "TF-IDF", "val_accuracy": tfidf.validation.metrics["accuracy"],
                 "test_accuracy": tfidf.test.metrics["accuracy"], "train_seconds": tfidf.fit_seconds, "epochs_run": "-",
-                "command": "this script (sentiment_helpers.baseline.train_baseline on the same split)"})
+                "command": "this benchmark (sentiment_helpers.baseline.train_baseline on the same split)"})
     for candidate, settings in candidates.items():
         if args.only and candidate not in args.only:
             continue
         profile = apply_settings(get_profile(base), settings)
-        run = pipeline.run_training(profile, args.data_dir, RESULTS / "runs" / name / "run", seed=42,
+        run = pipeline.run_training(profile, args.data_dir, common.RESULTS / "runs" / name / "run", seed=42,
                                     split_seed=42, validation="by-movie", progress=False)
         m = run.metrics
         record({"model": candidate, "val_accuracy": m["val_accuracy"], "test_accuracy": m["test_accuracy"],
                 "train_seconds": m["train_seconds"], "epochs_run": m["epochs_run"], "status": m["status"],
-                "best_epoch": m["best_epoch"], "settings": settings,
-                "machine": describe_machine() + (f", {stand_in}" if stand_in else ""),
+                "best_epoch": m["best_epoch"], "settings": settings, "machine": machine,
                 "command": f"{stand_in + ' ' if stand_in else ''}python -m sentiment_helpers train --profile {base} "
                            "--validation by-movie " + " ".join(f"--set {s}" for s in settings)
-                           + f" --data-dir {args.data_dir}"})
+                           + f" --data-dir {common.DATA}"})
 
 
 if __name__ == "__main__":

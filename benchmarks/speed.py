@@ -1,6 +1,6 @@
 """Speed benchmark: the original design's training path against the course's, on real reviews, in one run.
 
-    python benchmarks/speed.py --data-dir ../shared/data/imdb [--device cpu|cuda] [--quick]
+    python -m benchmarks.speed --data-dir DATA [--device cpu|cuda] [--quick]
 
 Both paths train the same reference-size model (Embedding 10002x128, 2-layer BiLSTM 256, 3,648,257 parameters)
 on the same reviews, batch 64:
@@ -17,15 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
-import platform
-import resource
 import statistics
-import sys
 import time
-from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from . import common
 
 
 def reference_model():
@@ -55,41 +50,27 @@ def _reviews(data_dir, n):
     dataset = data.load_imdb(data_dir)
     vocab = Vocab.build(text.tokenize(t) for t in dataset["train"]["text"][:5000])
     sample = dataset["train"].shuffle(seed=0).select(range(n))
-    return batching.encode_texts(sample["text"], sample["label"], vocab, 256), vocab, dataset.source, sample["text"]
+    return batching.encode_texts(sample["text"], sample["label"], vocab, 256), vocab, sample["text"]
 
 
 def _latencies(predictor, texts: list[str]) -> list[float]:
     predictor.predict_sentiment(texts[0])  # warm-up
     times = []
     for text in texts:
-        start = time.perf_counter()
-        predictor.predict_sentiment(text)
-        times.append(time.perf_counter() - start)
+        with common.Stopwatch() as watch:
+            predictor.predict_sentiment(text)
+        times.append(watch.seconds)
     return times
 
 
-def measure(path: str, device_name: str, data_dir, train_batches: int, eval_reviews: int, latency_reviews: int, queue):
+def _train_rate(model, loader, device, dtype, batches: int, sync) -> float:
+    """Training reviews per second over ``batches`` batches of 64, after one warm-up batch."""
     import torch
 
-    from sentiment_helpers import batching
     from sentiment_helpers import device as devices
-    from sentiment_helpers.model import SentimentLSTM
-    from sentiment_helpers.predict import SentimentPredictor
-    from sentiment_helpers.profiles import get_profile
 
-    torch.manual_seed(0)
-    device = torch.device(device_name)
-    encoded, vocab, source, raw_texts = _reviews(data_dir, max(train_batches * 64, eval_reviews, latency_reviews))
-    course = path == "course"
-    if course and device.type == "cpu":
-        devices.prepare_cpu()
-    dtype = devices.autocast_dtype(device) if course else None
-    model = (SentimentLSTM() if course else reference_model()).to(device)
-    loader = batching.make_loader(encoded, 64, shuffle=True, bucket=course, pad_to=None if course else 256)
     optimizer = torch.optim.Adam(model.parameters(), 1e-3)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-
 
     def step(batch):
         with devices.autocast(device, dtype):
@@ -100,54 +81,86 @@ def measure(path: str, device_name: str, data_dir, train_batches: int, eval_revi
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
 
-    batches = iter(loader)
+    stream = iter(loader)
     model.train()
-    step(next(batches))  # warm-up
+    step(next(stream))  # warm-up
     sync()
-    start, seen = time.perf_counter(), 0
-    for _ in range(train_batches):
-        batch = next(batches)
-        step(batch)
-        seen += len(batch["labels"])
-    sync()
-    train_rate = seen / (time.perf_counter() - start)
+    seen = 0
+    with common.Stopwatch() as training:
+        for _ in range(batches):
+            batch = next(stream)
+            step(batch)
+            seen += len(batch["labels"])
+        sync()
+    return seen / training.seconds
+
+
+def _eval_rate(model, encoded, reviews: int, course: bool, device, dtype, sync) -> float:
+    """Evaluation reviews per second, in batches of 256."""
+    import torch
+
+    from sentiment_helpers import batching
+    from sentiment_helpers import device as devices
 
     model.eval()
-    subset = batching.EncodedReviews(encoded.ids[:eval_reviews], encoded.labels[:eval_reviews],
-                                     encoded.n_tokens[:eval_reviews])
-    eval_loader = batching.make_loader(subset, 256, bucket=course, pad_to=None if course else 256)
-    with torch.inference_mode():
-        start = time.perf_counter()
-        for batch in eval_loader:
+    subset = batching.EncodedReviews(encoded.ids[:reviews], encoded.labels[:reviews], encoded.n_tokens[:reviews])
+    loader = batching.make_loader(subset, 256, bucket=course, pad_to=None if course else 256)
+    with torch.inference_mode(), common.Stopwatch() as evaluation:
+        for batch in loader:
             with devices.autocast(device, dtype):
                 model(batch["ids"].to(device), batch["lengths"].to(device))
         sync()
-    eval_rate = eval_reviews / (time.perf_counter() - start)
+    return reviews / evaluation.seconds
 
-    latencies = []
+
+def _single_reviews(model, course: bool, vocab, encoded, raw_texts: list[str]) -> tuple[list[float], dict]:
+    """Seconds per single review, on the CPU; for the course, the `cpu` profile's model's latency too."""
+    import torch
+
+    from sentiment_helpers.model import SentimentLSTM
+    from sentiment_helpers.predict import SentimentPredictor
+    from sentiment_helpers.profiles import get_profile
+
     if course:  # what a user of the course calls: raw text in, prediction out, on the CPU
-        model_cpu = model.float().cpu()
-        predictor = SentimentPredictor(model_cpu, vocab, 256, device="cpu")
-        texts = raw_texts[:latency_reviews]  # the same reviews the reference path reads, as raw text
-        latencies = _latencies(predictor, texts)
+        latencies = _latencies(SentimentPredictor(model.float().cpu(), vocab, 256, device="cpu"), raw_texts)
         small = SentimentPredictor(SentimentLSTM(get_profile("cpu").model, vocab_size=len(vocab)), vocab, 256,
                                    device="cpu")
-        small_times = _latencies(small, texts)
-        extra = {"cpu_profile_model_latency_ms": [1000 * statistics.median(small_times),
-                                                  1000 * statistics.quantiles(small_times, n=10)[-1]]}
-    else:  # the original: one review padded to 256, float32
-        extra = {}
-        model_cpu = model.cpu()
-        with torch.inference_mode():
-            for ids in encoded.ids[:latency_reviews]:
-                start = time.perf_counter()
+        small_times = _latencies(small, raw_texts)  # the same reviews the reference path reads, as raw text
+        return latencies, {"cpu_profile_model_latency_ms": [1000 * statistics.median(small_times),
+                                                            1000 * statistics.quantiles(small_times, n=10)[-1]]}
+    latencies, model_cpu = [], model.cpu()  # the original: one review padded to 256, float32
+    with torch.inference_mode():
+        for ids in encoded.ids[:len(raw_texts)]:
+            with common.Stopwatch() as watch:
                 padded = torch.zeros(1, 256, dtype=torch.long)
                 padded[0, : len(ids)] = torch.tensor(ids)
                 torch.sigmoid(model_cpu(padded))
-                latencies.append(time.perf_counter() - start)
-    peak = (torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda"
-            else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    queue.put({"path": path, "device": device.type, "data_source": source, "train_reviews_per_s": train_rate,
+            latencies.append(watch.seconds)
+    return latencies, {}
+
+
+def measure(path: str, device_name: str, data_dir, train_batches: int, eval_reviews: int, latency_reviews: int, queue):
+    import torch
+
+    from sentiment_helpers import batching
+    from sentiment_helpers import device as devices
+    from sentiment_helpers.model import SentimentLSTM
+
+    torch.manual_seed(0)
+    device = torch.device(device_name)
+    encoded, vocab, raw_texts = _reviews(data_dir, max(train_batches * 64, eval_reviews, latency_reviews))
+    course = path == "course"
+    if course and device.type == "cpu":
+        devices.prepare_cpu()
+    dtype = devices.autocast_dtype(device) if course else None
+    model = (SentimentLSTM() if course else reference_model()).to(device)
+    loader = batching.make_loader(encoded, 64, shuffle=True, bucket=course, pad_to=None if course else 256)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    train_rate = _train_rate(model, loader, device, dtype, train_batches, sync)
+    eval_rate = _eval_rate(model, encoded, eval_reviews, course, device, dtype, sync)
+    latencies, extra = _single_reviews(model, course, vocab, encoded, raw_texts[:latency_reviews])
+    peak = torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else common.peak_rss_mib()
+    queue.put({"path": path, "device": device.type, "train_reviews_per_s": train_rate,
                "eval_reviews_per_s": eval_rate, "latency_ms_median": 1000 * statistics.median(latencies),
                "latency_ms_p90": 1000 * statistics.quantiles(latencies, n=10)[-1],
                "peak_memory_mib": peak, "memory_kind": "CUDA allocated" if device.type == "cuda" else "process RSS",
@@ -156,7 +169,7 @@ def measure(path: str, device_name: str, data_dir, train_batches: int, eval_revi
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--data-dir", required=True)
     parser.add_argument("--device", default=None, help="cpu or cuda (default: cuda if available)")
     parser.add_argument("--quick", action="store_true", help="fewer batches (a rough figure in a minute or two)")
     args = parser.parse_args()
@@ -179,9 +192,11 @@ def main() -> None:
     ratios = {"training throughput": ours["train_reviews_per_s"] / ref["train_reviews_per_s"],
               "evaluation throughput": ours["eval_reviews_per_s"] / ref["eval_reviews_per_s"],
               "single-review latency (median, lower is better)": ref["latency_ms_median"] / ours["latency_ms_median"]}
-    date = time.strftime("%Y-%m-%d")
-    lines = [f"Speed on {device} ({platform.machine()}, {ref['threads']} threads), {date}, data: {ref['data_source']}; "
-             f"train batches measured: {sizes[0]}, evaluation reviews: {sizes[1]}, single reviews: {sizes[2]}", "",
+    date, machine = time.strftime("%Y-%m-%d"), common.machine()
+    command = common.command_line("speed", f"--data-dir {common.DATA} --device {device}" + " --quick" * args.quick)
+    lines = [f"Speed on {device} ({common.machine_line(machine)}, {ref['threads']} threads), {date}, data: "
+             f"{common.DATA}; train batches measured: {sizes[0]}, evaluation reviews: {sizes[1]}, single reviews: "
+             f"{sizes[2]}. Command: `{command}`", "",
              "| path | train reviews/s | eval reviews/s | latency median ms | latency p90 ms | peak memory MiB "
              "| precision |",
              "|---|---|---|---|---|---|---|"]
@@ -194,10 +209,10 @@ def main() -> None:
     median, p90 = ours["cpu_profile_model_latency_ms"]
     lines += ["", f"Single-review latency of the `cpu` profile's model (the one a workshop laptop trains; float32, "
                   f"raw text in): median {median:.1f} ms, p90 {p90:.1f} ms."]
-    RESULTS.mkdir(exist_ok=True)
     name = f"speed-{device}{'-quick' if args.quick else ''}"  # a quick look never overwrites a full measurement
-    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
-    (RESULTS / f"{name}.json").write_text(json.dumps({"rows": rows, "ratios": ratios, "date": date}, indent=2))
+    common.write_results(name, "\n".join(lines) + "\n", {"machine": common.machine_line(machine), **machine,
+                                                         "command": command, "rows": rows, "ratios": ratios,
+                                                         "date": date})
     print("\n".join(lines))
 
 

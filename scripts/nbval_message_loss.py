@@ -1,11 +1,11 @@
 """Why the test command slows progress bars down (conftest.py sets TQDM_MININTERVAL=5): a reproduction.
 
-    python scripts/nbval_message_loss.py [--redraws 30000]
+    python -m scripts.nbval_message_loss [--redraws 30000]
 
 nbval reads a cell's kernel messages only after the cell has finished, and ZeroMQ drops messages that overflow its
 queues. A cell that redraws a progress bar often enough loses its last message (the kernel's "idle"), and nbval then
 fails with "Timeout of 5 seconds exceeded waiting for output" although the cell ran fine. Lesson 07's training cell on
-the full data did exactly that until conftest.py made bars redraw at most every 5 s.
+the full data does exactly that without conftest.py's setting, which makes bars redraw at most every 5 s.
 
 This runs nbval twice, each time on a one-cell notebook in a temporary folder, outside the course's own pytest
 configuration: a cell that redraws a bar ``--redraws`` times with no minimum interval, then the same cell under

@@ -1,7 +1,7 @@
 """Run every notebook top to bottom in a fresh kernel, as a learner would, and store its outputs in the notebook,
 so that a preview (GitHub, nbviewer, Colab's first open) shows the figures, tables and results of a real run.
 
-    SENTIMENT_AMP=0 OMP_NUM_THREADS=1 IMDB_DATA_DIR=../shared/data/imdb python scripts/store_outputs.py [notebooks/...]
+    SENTIMENT_AMP=0 OMP_NUM_THREADS=1 IMDB_DATA_DIR=DATA python -m scripts.store_outputs [notebooks/...]
 
 The run is the `cpu` profile (SENTIMENT_PROFILE changes it) on the full data; the bundled sample is refused,
 since its numbers mean little. The lessons run in order, so 04b, 05 and 06 use the model that 04 trains; it is
@@ -16,10 +16,10 @@ data, date, machine, command) and its first cell says so in one line. A cell tha
 shows an absolute path of this machine, stops the script before that notebook is written.
 
 It is also the course's one timing of the lessons: each notebook's run time goes to
-benchmarks/results/lesson-times.{json,md}, each lesson's first cell states it in its "**Time:**" line (with the
-study time of STUDY_MINUTES), and `--tables` rewrites the lesson tables of README.md and docs/instructors.md from
-that file. The data folder is reached as data/imdb (a link made here if missing), so outputs show the path a
-learner who followed the README has.
+benchmarks/results/lesson-times.{json,md} (each written whole, by benchmarks/common.py), each lesson's first cell
+states it in its "**Time:**" line (with the study time of STUDY_MINUTES), and `--tables` rewrites the lesson tables
+of README.md and docs/instructors.md from that file. The data folder is reached as data/imdb (a link made here if
+missing), so outputs show the path a learner who followed the README has.
 """
 from __future__ import annotations
 
@@ -31,15 +31,15 @@ import os
 import platform
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
+from benchmarks.common import write_results
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 PROVENANCE_MARK = "> **Outputs shown here**"
 TIME_MARK = "**Time:**"
 TIMES = ROOT / "benchmarks" / "results" / "lesson-times"
@@ -156,17 +156,35 @@ def record_times(times: dict[str, float], run: dict) -> None:
         recorded["lessons"][name] = {"seconds": round(seconds, 1), "date": run["date"], "machine": run["machine"],
                                      "study_minutes": STUDY_MINUTES.get(name.split("_")[0])}
     recorded.update({"command": run["command"], "timing_machine": run["timing_machine"]})
-    json_path.write_text(json.dumps(recorded, indent=2) + "\n")
     rows = [f"| {name} | {r['seconds']:.0f} | {minutes(r['seconds'])} | {r['study_minutes'] or '-'} | {r['date']} | "
             f"{r['machine']} |" for name, r in sorted(recorded["lessons"].items())]
-    TIMES.with_suffix(".md").write_text(
+    write_results(TIMES.name, (
         f"Run time of each notebook, top to bottom in a fresh kernel, with the `cpu` profile on the full IMDB data, "
         f"{recorded['timing_machine']}: PyTorch on one core in float32 (`{STAND_IN}`), a stand-in for a 2-core laptop "
         "without bf16 (word2vec in lesson 07 uses its own threads, one per core). "
         f"Command: `{recorded['command']}`. Study time (reading, discussion, exercises) "
         "is a suggestion for a taught session, not a measurement.\n\n"
         "| notebook | run seconds | run time | study minutes | date | machine |\n|---|---|---|---|---|---|\n"
-        + "\n".join(rows) + "\n")
+        + "\n".join(rows) + "\n"), recorded, TIMES.parent)
+
+
+def prepare_model(paths: list[Path], model: Path, profile: str, parser: argparse.ArgumentParser) -> None:
+    """A run of lesson 04 starts from no model (an existing one is set aside); a run of later lessons only needs the
+    `profile` model of the stored run of 04, and stops with a message without it."""
+    from sentiment_helpers import checkpoint
+
+    if not sets_model_aside(paths) and any(reads_04s_model(p) for p in paths):
+        # the later lessons' outputs must come from the model of the stored run of 04, not a stand-in or another run
+        stored_04 = nbformat.read(ROOT / "notebooks" / "04_training.ipynb", as_version=4).metadata.get("course_run", {})
+        found = checkpoint.load_checkpoint(model).metadata.get("profile") if model.is_file() else None
+        if found != stored_04.get("profile") or found != profile:
+            parser.error(f"{model.relative_to(ROOT)} is not the `{profile}` model of the stored run of lesson 04 "
+                         f"(found: {found or 'no model'}): run notebooks/04_training.ipynb too")
+    if sets_model_aside(paths) and model.is_file():
+        backup = model.parent / "before-store-outputs"
+        backup.mkdir(parents=True, exist_ok=True)
+        shutil.move(model, backup / "sentiment_lstm.pt")
+        print(f"moved the existing model to {backup.relative_to(ROOT)}/ (the lessons train their own)")
 
 
 def main() -> None:
@@ -180,7 +198,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.tables:
         return write_tables()
-    from sentiment_helpers import checkpoint, data
+    from sentiment_helpers import data
     from sentiment_helpers.device import describe_machine
 
     if not args.data_dir:
@@ -191,19 +209,7 @@ def main() -> None:
     profile = os.environ.get("SENTIMENT_PROFILE", "cpu")
     artifacts = ROOT / "artifacts"
     paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("**/*.ipynb"))
-    model = artifacts / "sentiment_lstm.pt"
-    if not sets_model_aside(paths) and any(reads_04s_model(p) for p in paths):
-        # the later lessons' outputs must come from the model of the stored run of 04, not a stand-in or another run
-        stored_04 = nbformat.read(ROOT / "notebooks" / "04_training.ipynb", as_version=4).metadata.get("course_run", {})
-        found = checkpoint.load_checkpoint(model).metadata.get("profile") if model.is_file() else None
-        if found != stored_04.get("profile") or found != profile:
-            parser.error(f"{model.relative_to(ROOT)} is not the `{profile}` model of the stored run of lesson 04 "
-                         f"(found: {found or 'no model'}): run notebooks/04_training.ipynb too")
-    if sets_model_aside(paths) and model.is_file():
-        backup = artifacts / "before-store-outputs"
-        backup.mkdir(parents=True, exist_ok=True)
-        shutil.move(model, backup / "sentiment_lstm.pt")
-        print(f"moved the existing model to {backup.relative_to(ROOT)}/ (the lessons train their own)")
+    prepare_model(paths, artifacts / "sentiment_lstm.pt", profile, parser)
     stand_in = " ".join(f"{k}={os.environ[k]}" for k in ("SENTIMENT_AMP", "OMP_NUM_THREADS") if k in os.environ)
     run = {"profile": profile,
            "data": "the full IMDB data (25,000 train + 25,000 test reviews"
@@ -211,7 +217,7 @@ def main() -> None:
            "machine": describe_machine(), "date": dt.date.today().isoformat(),
            "timing_machine": TIMING_MACHINE if stand_in == STAND_IN else f"on {describe_machine()}",
            "command": f"{stand_in + ' ' if stand_in else ''}SENTIMENT_PROFILE={profile} IMDB_DATA_DIR=<the full data> "
-                      "python scripts/store_outputs.py",
+                      "python -m scripts.store_outputs",
            "versions": {"python": platform.python_version(), "torch": __import__("torch").__version__}}
     recorded = json.loads(TIMES.with_suffix(".json").read_text()) if TIMES.with_suffix(".json").is_file() else {}
     if args.notebooks and recorded.get("timing_machine", run["timing_machine"]) != run["timing_machine"]:
@@ -283,6 +289,7 @@ def write_tables() -> None:
                 table = lesson_table().replace("](notebooks/", "](../notebooks/")
             doc.write_text(f"{before}{TABLE_START}\n{table}\n{TABLE_END}{after}")
             print(f"rewrote the lesson table of {doc.relative_to(ROOT)}")
+
 
 if __name__ == "__main__":
     main()

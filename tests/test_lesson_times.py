@@ -2,7 +2,6 @@
 time column come from benchmarks/results/lesson-times.json (written by scripts/store_outputs.py), and lesson 07's
 full-size accuracies from the pretraining results file."""
 import ast
-import importlib.util
 import json
 import statistics
 from pathlib import Path
@@ -10,11 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from scripts import store_outputs
+
 ROOT = Path(__file__).resolve().parent.parent
 TIMES = ROOT / "benchmarks" / "results" / "lesson-times.json"
-spec = importlib.util.spec_from_file_location("store_outputs", ROOT / "scripts" / "store_outputs.py")
-store_outputs = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(store_outputs)
 
 
 def recorded_lessons() -> dict:

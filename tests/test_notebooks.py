@@ -1,14 +1,13 @@
 """The notebooks' shape: what every lesson promises, and what the repository may store."""
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from scripts.store_outputs import ABSOLUTE_PATH, PROVENANCE_MARK, WIDGET_VIEW, source_hash
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from store_outputs import ABSOLUTE_PATH, PROVENANCE_MARK, WIDGET_VIEW, source_hash  # noqa: E402
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*.ipynb"))
 ALL = sorted((ROOT / "notebooks").glob("**/*.ipynb"))

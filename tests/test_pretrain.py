@@ -252,13 +252,8 @@ def test_tiny_language_model_run_end_to_end(tmp_path):
 
 
 def test_the_ablation_ends_a_pretraining_profile_with_its_pretraining_step():
-    import importlib.util
-    from pathlib import Path
+    from benchmarks import ablation
 
-    spec = importlib.util.spec_from_file_location("ablation",
-                                                  Path(__file__).parent.parent / "benchmarks" / "ablation.py")
-    ablation = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ablation)
     shipped = profiles.get_profile("cpu-pretrained").with_changes(max_train_seconds=None)
     assert shipped.freeze_embedding and shipped.vocab_source == "train"  # what the ladder below is written for
     ladder = ablation.variants("cpu-pretrained")

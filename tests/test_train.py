@@ -196,14 +196,9 @@ def test_patience_stops_when_validation_stops_improving(small_data, capsys):
 
 
 def test_full_profile_stops_early_and_the_ablation_starts_without_it():
-    import importlib.util
-    from pathlib import Path
+    from benchmarks import ablation
 
     assert get_profile("full").patience == 2 and get_profile("reference").patience is None
-    spec = importlib.util.spec_from_file_location("ablation",
-                                                  Path(__file__).parent.parent / "benchmarks" / "ablation.py")
-    ablation = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ablation)
     ladder = ablation.variants("full")
     assert ladder[0][1].patience is None and ladder[-1][1] == get_profile("full")
 
