@@ -9,8 +9,8 @@ is and made slow on purpose, and its predictions against real training epochs.
    (its own `line` and `summary`).
 2. Sets the first run's predictions against real training: one epoch of each timed profile on --epoch-reviews
    training reviews (`python -m sentiment_helpers train --profile P --set n_train=N --set epochs=1 ...`), against the
-   epoch that doctor's measured seconds per batch predict for the same reviews (`doctor.speed.predicted_seconds`). Only the
-   classifier's epoch is timed, so cpu-pretrained's word2vec makes one pass over its reviews instead of five.
+   epoch that doctor's measured seconds per batch predict for the same reviews (`doctor.speed.predicted_seconds`). Only
+   the classifier's epoch is timed, so cpu-pretrained's word2vec makes one pass over its reviews instead of five.
 
 Writes benchmarks/results/doctor.{json,md}. Run it with nothing else running on the machine.
 """
