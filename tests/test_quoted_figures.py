@@ -15,7 +15,7 @@ from scripts import check_figures as cf
 from scripts import results_tables
 
 ROOT = Path(__file__).resolve().parent.parent
-CPU_DESCRIPTION = next(d for d in cf.profile_descriptions() if "about 4 minutes" in d)
+CPU_DESCRIPTION = next(d for d in cf.profile_texts()[1] if "about 4 minutes" in d)
 
 
 def figures(markdown):
@@ -167,6 +167,10 @@ def test_a_profile_description_gives_no_numbers():
     record = {"description": "3 epochs in about 4 minutes", "train_seconds": 236.1,
               "profile_settings": {"description": "about 4 minutes", "max_train_seconds": 300, "max_len": 400}}
     assert [n.value for n in cf.numbers_in_json(record, "r.json")] == [236.1]
+    profiles = ("<table><thead><tr><th></th><th>max_len</th><th>cap s</th></tr></thead><tbody>"
+                "<tr><th>{}</th><td>256</td><td>300</td></tr><tr><th>{}</th><td>400</td><td>2,500</td></tr></tbody></table>")
+    assert cf.numbers_in_html(profiles.format("cpu", "full"), "out") == []  # a printed table of profiles
+    assert {n.value for n in cf.numbers_in_html(profiles.format("a run", "another"), "out")} == {256, 300, 400, 2500}
 
 
 # -- the check on a made-up course ------------------------------------------------------------------------------------
