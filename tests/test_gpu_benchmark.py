@@ -2,7 +2,9 @@
 folders; nothing here trains."""
 import json
 import os
+import shutil
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.gpu import check, record, summary
+
+ROOT = Path(__file__).resolve().parent.parent
 
 MACHINE = {"gpu": "NVIDIA H100 80GB HBM3", "gpu_memory_gib": 79.1, "bf16": True, "cuda": "12.8",
            "torch": "2.11.0+cu128", "python": "3.12.3", "cpu": "AMD EPYC 9654 96-Core Processor", "cpu_cores": 16}
@@ -189,3 +193,14 @@ def test_a_finished_training_runs_figures(tmp_path):
     figures = check.train_figures(tmp_path)
     assert figures["test_f1"] == 0.9 and figures["peak_gpu_memory_gib"] == 1.5 and figures["word2vec_seconds"] == 80.0
     assert "word2vec 80 s" in summary.figures(figures) and check.train_figures(tmp_path / "none") == {}
+
+
+def test_the_offline_kit_lists_its_options_and_refuses_an_unknown_one():
+    """scripts/wheelhouse.sh, the one kit for a room or a GPU machine (run without downloading anything)."""
+    kit = [shutil.which("bash"), str(ROOT / "scripts" / "wheelhouse.sh")]
+    shown = subprocess.run([*kit, "--help"], capture_output=True, text=True)
+    assert shown.returncode == 0
+    for option in ("--platform TAG", "--python X.Y", "--compress-data", "--limit-mb N", "--no-artifacts"):
+        assert option in shown.stdout
+    refused = subprocess.run([*kit, "--limit"], capture_output=True, text=True)
+    assert refused.returncode == 2 and "unknown option --limit" in refused.stderr

@@ -13,6 +13,7 @@ short still leaves what it measured. OUT/logs/ keeps each step's output, OUT/met
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shlex
@@ -128,7 +129,7 @@ def train_command(step: Step, limit: int, run_dir: Path, smoke: bool) -> list[st
             *[word for setting in settings for word in ("--set", setting)]]
 
 
-def step_env(args: argparse.Namespace, work: Path, kind: str) -> dict:
+def step_env(args: argparse.Namespace, work: Path) -> dict:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "MPLBACKEND": "Agg",
            "PYTHONUNBUFFERED": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "GPU_CHECK_ARTIFACTS": str(work / "lessons"),
            "SENTIMENT_PROFILE": "smoke" if args.smoke else "cpu", "SENTIMENT_ARTIFACTS": str(work / "artifacts")}
@@ -137,20 +138,31 @@ def step_env(args: argparse.Namespace, work: Path, kind: str) -> dict:
     return env
 
 
+def stop_group(process: subprocess.Popen, grace: float = 15) -> None:
+    """Every process of ``process``'s group: asked to end, then killed after ``grace`` seconds."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
 def run_limited(command: list[str], limit: int, log: Path, env: dict) -> tuple[int, bool]:
-    """``command`` in a process group of its own (nbval's kernels included), stopped whole at ``limit`` seconds."""
+    """``command`` in a process group of its own (nbval's kernels included), stopped whole at ``limit`` seconds.
+    Returns its exit status and whether it was stopped."""
     with open(log, "wb") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         try:
-            return process.wait(timeout=limit), False
+            rc, timed_out = process.wait(timeout=limit), False
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-            return process.wait(), True
+            timed_out = True
+        finally:  # also on Ctrl-C, which reaches only the check: the group is a session of its own
+            stop_group(process, grace=0 if process.returncode is not None else 15)
+        return process.returncode if timed_out else rc, timed_out
 
 
 def train_figures(run_dir: Path) -> dict:
@@ -179,7 +191,7 @@ def run_step(step: Step, args: argparse.Namespace, work: Path, left: float) -> d
     (args.out / "logs").mkdir(exist_ok=True)
     log = args.out / "logs" / f"{step.name.replace(' ', '-')}.log"
     began = time.monotonic()
-    rc, timed_out = run_limited(command, limit, log, step_env(args, work, step.kind))
+    rc, timed_out = run_limited(command, limit, log, step_env(args, work))
     record.update(rc=rc, seconds=round(time.monotonic() - began, 1),
                   status=summaries.step_status(step.kind, rc, timed_out))
     if step.kind == "nbval":
@@ -221,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         if step.kind == "setup":
             if summary["steps"][-1]["status"] != "ok":
                 break
-            summary["machine"] = summaries.machine_info()
+            with contextlib.suppress(ImportError):  # no torch: the steps that need it fail, and say why
+                summary["machine"] = summaries.machine_info()
         summary["elapsed_seconds"] = round(time.monotonic() - start)
         summaries.write(args.out, summary)
     summary.update(finished=True, elapsed_seconds=round(time.monotonic() - start))
