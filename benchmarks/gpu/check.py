@@ -207,9 +207,11 @@ def commit() -> str | None:
     """The commit measured, where the course is a git checkout (a kit's course.tar.gz is not)."""
     try:
         done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                                 capture_output=True, text=True).stdout.strip()
     except OSError:  # no git on this machine
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    return (done.stdout.strip() + (" with uncommitted changes" if changed else "")) if done.returncode == 0 else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,27 +223,35 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{step.name} (limit {step.limit} s{', if time is left' if step.optional else ''}): "
                   f"{shlex.join(command)}")
         return 0
+    summary = run_all(args, steps)
+    return 0 if summary["status"] == "passed" else 1
+
+
+def run_all(args: argparse.Namespace, steps: list[Step]) -> dict:
+    """Every step in turn, the summary rewritten after each; the runs' models and caches in a folder removed after."""
     args.out.mkdir(parents=True, exist_ok=True)
-    start, work = time.monotonic(), Path(tempfile.mkdtemp(prefix="gpu-check-"))
-    for folder in ("lessons", "artifacts"):  # the lessons' shared folder; the training runs' caches
-        (work / folder).mkdir()
+    start = time.monotonic()
     summary = {"command": recorded_command(args), "commit": commit(), "smoke": args.smoke, "budget_seconds":
                args.budget, "started": summaries.now(), "elapsed_seconds": 0, "finished": False, "machine": {},
                "steps": []}
-    for step in steps:
-        summary["steps"].append(run_step(step, args, work, args.budget - (time.monotonic() - start)))
-        if step.kind == "setup":
-            if summary["steps"][-1]["status"] != "ok":
+    with tempfile.TemporaryDirectory(prefix="gpu-check-") as folder:
+        work = Path(folder)
+        for name in ("lessons", "artifacts"):  # the lessons' shared folder; the training runs' caches
+            (work / name).mkdir()
+        for step in steps:
+            summary["steps"].append(run_step(step, args, work, args.budget - (time.monotonic() - start)))
+            print(summaries.step_line(summary["steps"][-1]), flush=True)
+            if step.kind == "setup" and summary["steps"][-1]["status"] != "ok":
                 break
-            with contextlib.suppress(ImportError):  # no torch: the steps that need it fail, and say why
-                summary["machine"] = summaries.machine_info()
-        summary["elapsed_seconds"] = round(time.monotonic() - start)
-        summaries.write(args.out, summary)
+            if step.kind == "setup":
+                with contextlib.suppress(ImportError):  # no torch: the steps that need it fail, and say why
+                    summary["machine"] = summaries.machine_info()
+            summary["elapsed_seconds"] = round(time.monotonic() - start)
+            summaries.write(args.out, summary)
     summary.update(finished=True, elapsed_seconds=round(time.monotonic() - start))
     summaries.write(args.out, summary)
     print(summaries.text(summary), end="")
-    return 0 if summary["status"] == "passed" else 1
-
+    return summary
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -51,7 +51,7 @@ def machine_line(m: dict) -> str:
     if not m:
         return "unknown (the set-up step did not finish)"
     gpu = f"{m['gpu']} ({m['gpu_memory_gib']} GiB{', bf16' if m.get('bf16') else ''})" if m.get("gpu") else "no GPU"
-    return (f"{gpu}; CUDA {m['cuda']}, torch {m['torch']}, Python {m['python']}; {m['cpu_cores']} CPU cores "
+    return (f"{gpu}; CUDA {m['cuda'] or '-'}, torch {m['torch']}, Python {m['python']}; {m['cpu_cores']} CPU cores "
             f"({m['cpu']})")
 
 
@@ -77,7 +77,8 @@ def markdown(summary: dict, name: str) -> str:
              "The course on a CUDA GPU (benchmarks/gpu/README.md), recorded from its output folder by "
              "`python -m benchmarks.gpu.record`; the .json beside this file keeps every figure, with each training "
              "run's metrics." + (" Smoke sizes: a rehearsal, not a GPU figure." if summary["smoke"] else ""), "",
-             f"- command: `{summary['command']}` (`DATA`: the full IMDB parquet folder)",
+             f"- command: `{summary['command']}`" + (" (`DATA`: the full IMDB parquet folder)"
+                                                     if "DATA" in summary["command"] else ""),
              f"- commit measured: {summary.get('commit') or 'unknown'}; started {summary['started']}",
              f"- machine: {machine_line(summary.get('machine') or {})}",
              f"- status: {summary['status']}, {summary['elapsed_seconds']} s of a {summary['budget_seconds']} s "

@@ -92,12 +92,13 @@ def text(summary: dict) -> str:
              f"{summary['elapsed_seconds']:.0f} s of a {summary['budget_seconds']} s budget"]
     if m:
         gpu = f"{m['gpu']}, {m['gpu_memory_gib']} GiB" if m.get("gpu") else "no CUDA device"
-        lines.append(f"machine: {gpu} | torch {m['torch']} (CUDA {m['cuda']}) | Python {m['python']} | "
+        lines.append(f"machine: {gpu} | torch {m['torch']} (CUDA {m['cuda'] or '-'}) | Python {m['python']} | "
                      f"{m['cpu_cores']} CPU cores ({m['cpu']})")
-    for step in summary["steps"]:
-        lines.append(f"{step['name']}: {step['status']}, {step['seconds']:.0f} s (limit {step['limit']} s); "
-                     f"{figures(step)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + [step_line(step) for step in summary["steps"]]) + "\n"
+
+
+def step_line(step: dict) -> str:
+    return f"{step['name']}: {step['status']}, {step['seconds']:.0f} s (limit {step['limit']} s); {figures(step)}"
 
 
 def write(out: Path, summary: dict) -> None:
