@@ -1,14 +1,8 @@
-"""The course on a CUDA GPU, within a time budget: the `full` profile trained once (test accuracy, seconds per epoch,
-peak GPU memory), every lesson under nbval with the `cpu` profile on the full data, then `full-pretrained` if time
-is left. Run it from the repository's root (benchmarks/gpu/README.md):
+"""The course on a CUDA GPU within a time budget: `full` trained once, every lesson under nbval with the `cpu`
+profile on the full data, then `full-pretrained` if time is left; each step under its own limit, and OUT/summary.json
+and summary.txt rewritten after each (benchmarks/gpu/README.md). From the repository's root:
 
-    python -m benchmarks.gpu.check OUT --data-dir DATA [--wheels WHEELS] [--budget 2400]
-    python -m benchmarks.gpu.check OUT --smoke [--wheels WHEELS]     a rehearsal on a CPU: seconds-sized sizes
-    python -m benchmarks.gpu.check OUT ... --dry-run                  print the plan, run nothing
-
-Each step has its own time limit, and none runs past the budget; a training run's training is capped below its
-limit, so it ends cleanly with its metrics. After each step OUT/summary.json and summary.txt are rewritten: a run cut
-short still leaves what it measured. OUT/logs/ keeps each step's output, OUT/metrics-PROFILE.json each run's metrics.
+    python -m benchmarks.gpu.check OUT --data-dir DATA [--wheels WHEELS] [--budget 2400] [--smoke] [--dry-run]
 """
 from __future__ import annotations
 
