@@ -29,7 +29,6 @@ from .splits import (  # noqa: F401  how splits are drawn lives there; these nam
 
 HUB_NAME = "stanfordnlp/imdb"
 SAMPLE_DIR = Path(__file__).parent / "sample_data"
-SPLIT_FILES = {"train": "train", "test": "test", "unsupervised": "unsupervised"}
 RATINGS_HINT = (
     "This copy of the data has no star ratings: the Hugging Face hub's copy drops them. The original archive keeps "
     "them. To get it: `python -m sentiment_helpers download --out data/imdb --from-archive` (downloads "
