@@ -58,12 +58,6 @@ def best_weight(table: pd.DataFrame) -> float:
     return float(table.loc[table["log loss"].idxmin(), "weight"])
 
 
-def choose_weight(p_first_validation: np.ndarray, p_second_validation: np.ndarray, validation_labels,
-                  weights=WEIGHTS, combination=combine) -> float:
-    """The first model's weight with the lowest log loss on the validation reviews (the only data it sees)."""
-    return best_weight(weight_table(p_first_validation, p_second_validation, validation_labels, weights, combination))
-
-
 @dataclass
 class EnsembleReport:
     names: tuple[str, str]

@@ -81,12 +81,12 @@ class Explanation:
     def to_figure(self, title: str | None = None, max_lines: int = 12) -> Figure:
         """The same shaded words as a matplotlib figure (a PNG in a stored notebook), wrapped into lines; a long
         review shows its first ``max_lines`` lines and says so in the title (``title``, or the method's name)."""
-        from . import plots
+        from . import diagrams
 
         title = f"{title or self.method}: p(positive) = {self.p_positive:.3f}"
         legend = {"pushed towards positive": shade(1.0, 1.0), "pushed towards negative": shade(-1.0, 1.0),
                   "(paler: a smaller push)": (1.0, 1.0, 1.0, 0.0)}
-        return plots.shaded_words(self.tokens, self.colours(), title=title, legend=legend, max_lines=max_lines)
+        return diagrams.shaded_words(self.tokens, self.colours(), title=title, legend=legend, max_lines=max_lines)
 
 
 def show(explanation: Explanation, title: str | None = None) -> None:

@@ -324,6 +324,25 @@ def test_io_errors_a_user_causes_are_one_line(tmp_path, capsys, monkeypatch):
     one_line_error(*in_process(capsys, "predict", "--checkpoint", "any.pt", "good")[::2], "No space left on device")
 
 
+def test_ctrl_c_during_a_run_exits_130_and_says_interrupted(tmp_path, capsys, monkeypatch):
+    from sentiment_helpers import pipeline
+
+    calls = []
+
+    def ctrl_c(*args, **kwargs):  # the training run, interrupted as soon as it starts
+        calls.append(args)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "run_training", ctrl_c)
+    try:
+        code, out, err = in_process(capsys, "train", "--profile", "smoke", "--data-dir", data.SAMPLE_DIR, "--out",
+                                    tmp_path / "run", "--no-progress")
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C went through main() instead of ending the command with exit code 130")
+    assert len(calls) == 1 and code == 130
+    assert "interrupted" in err.splitlines() and "Traceback" not in err and "test accuracy" not in out
+
+
 @pytest.mark.parametrize("bug", [TypeError("unsupported operand type(s)"), ValueError("a bug, not a user's mistake"),
                                  KeyError("metrics")])
 def test_a_programming_error_keeps_its_traceback(monkeypatch, bug):

@@ -1,3 +1,5 @@
+import pytest
+
 from sentiment_helpers.demo import EXAMPLES, SentimentDemo
 
 
@@ -44,10 +46,24 @@ def test_errors_in_the_callback_are_shown(predictor, monkeypatch):
     assert "ZeroDivisionError" in demo.status.value and demo.last_error
 
 
-def test_chart_renders(predictor):
-    demo = SentimentDemo(predictor)
-    demo.text.value = "great"
-    assert demo.analyze() is not None
+def test_the_chart_shows_both_probabilities_of_the_prediction(predictor, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from sentiment_helpers import demo
+
+    shown = []
+    monkeypatch.setattr(demo, "display", shown.append)
+    app = SentimentDemo(predictor)
+    app.text.value = "great"
+    result = app.analyze()
+    assert result == predictor.predict_sentiment("great") == app.last_result
+    [figure] = shown
+    assert isinstance(figure, Figure)
+    axes = figure.axes[0]
+    p = result.p_positive
+    assert [bar.get_width() for bar in axes.patches] == pytest.approx([1 - p, p])
+    assert [label.get_text() for label in axes.get_yticklabels()] == ["Negative", "Positive"]
+    assert [text.get_text() for text in axes.texts] == [f"{1 - p:.1%}", f"{p:.1%}"]
 
 
 def test_why_view_highlights_words_after_an_analysis(predictor):
@@ -68,7 +84,6 @@ def test_the_ipywidgets_under_test_is_the_one_asked_for():
     import os
 
     import ipywidgets
-    import pytest
 
     expected = os.environ.get("COURSE_EXPECT_IPYWIDGETS")
     if not expected:

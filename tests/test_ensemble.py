@@ -17,9 +17,9 @@ def test_the_weight_is_chosen_on_validation_only():
     labels = rng.integers(0, 2, 400)
     good = np.where(labels == 1, 0.8, 0.2)  # a model that is right on every review
     noise = rng.uniform(0, 1, 400)  # one that guesses
-    # validation favours the first model: its weight is 1
-    assert ensemble.choose_weight(good, noise, labels) == 1.0
-    assert ensemble.choose_weight(noise, good, labels) == 0.0
+    # validation favours the first model: the weight search gives it a weight of 1 (and 0 in second place)
+    assert ensemble.best_weight(ensemble.weight_table(good, noise, labels)) == 1.0
+    assert ensemble.best_weight(ensemble.weight_table(noise, good, labels)) == 0.0
     # the test reviews play no part: the report's weight is validation's, whatever test says
     report = ensemble.evaluate_ensemble(("first", "second"), (good, noise), labels, (noise, good), labels)
     assert report.weight == 1.0
@@ -56,4 +56,4 @@ def test_the_weight_search_takes_another_combination_to_compare():
     probability_average = lambda a, b, w: w * a + (1 - w) * b  # noqa: E731
     table = ensemble.weight_table(first, second, labels, combination=probability_average)
     assert np.isclose(table.loc[table.weight == 0.5, "log loss"].item(), ensemble.log_loss(labels, 0.5 * first + 0.25))
-    assert ensemble.choose_weight(first, second, labels, combination=probability_average) == 1.0
+    assert ensemble.best_weight(table) == 1.0

@@ -36,8 +36,48 @@ def test_the_decisive_word_gets_the_largest_attribution(one_word_model):
     assert html.count("<span") == 9 and "superb" in html
 
 
-def test_explanation_escapes_html_and_handles_no_tokens(one_word_model):
+def test_explanation_escapes_html_and_handles_no_tokens(one_word_model, monkeypatch):
+    from sentiment_helpers import explain
+
+    # a review with markup: the tags are dropped by cleaning, the words shown, and nothing reaches the page unescaped
+    review = 'The film <script>alert("x")</script> was superb & "great", it\'s <b>fun</b>'
+    page = occlusion(one_word_model, review).to_html()
+    assert "<script" not in page and "<b>" not in page
+    for word in ("film", "alert", "superb", "great", "its", "fun"):
+        assert f">{word}</span>" in page
+    # tokens that carry markup (another tokenizer, a hand-made explanation) are escaped, each in its own span
+    tokens = ["<script>", "a&b", '"quoted"', "it's"]
+    page = explain.Explanation(tokens, [1.0, -1.0, 0.5, 0.0], p_positive=0.5).to_html()
+    for escaped in ("&lt;script&gt;", "a&amp;b", "&quot;quoted&quot;", "it&#x27;s"):
+        assert f">{escaped}</span>" in page
+    assert "<script>" not in page and page.count("<span") == 4
+    # so is the title that explain.show puts above it
+    shown = []
+    monkeypatch.setattr(explain, "display", shown.append)
+    explain.show(explain.Explanation(["fine"], [0.2], p_positive=0.6), title='<i>"A" & B</i>')
+    assert shown[0].data.startswith("<b>&lt;i&gt;&quot;A&quot; &amp; B&lt;/i&gt;</b>")
     assert occlusion(one_word_model, "!!!").tokens == []
+
+
+def test_occlusion_of_a_long_head_tail_review_scores_only_the_words_read(one_word_model):
+    """head+tail reads the first 3 and the last 3 of these 9 words: the explanation is about those 6, in order."""
+    head_tail = SentimentPredictor(one_word_model.model, one_word_model.vocab, max_len=6, truncation="head+tail")
+    read = ["the", "film", "was", "the", "plot", "was"]
+    unread_superb = "the film was plot superb film the plot was"
+    explanation = occlusion(head_tail, unread_superb)
+    assert explanation.tokens == read and len(explanation.attributions) == 6
+    # "superb" in the dropped middle moves nothing: it is neither listed nor felt in any other word's attribution
+    assert explanation.attributions == pytest.approx([0.0] * 6, abs=1e-6)
+    assert explanation.p_positive == head_tail.predict_sentiment(unread_superb).p_positive
+    # the same review with "superb" in its tail: the tail is read, so it is there, in its place, and decisive
+    read_superb = "the film was plot superb film the superb was"
+    explanation = occlusion(head_tail, read_superb)
+    assert explanation.tokens == ["the", "film", "was", "the", "superb", "was"]
+    assert explanation.top(1)[0] == ("superb", explanation.attributions[4]) and explanation.attributions[4] > 0.3
+    assert explanation.p_positive == head_tail.predict_sentiment(read_superb).p_positive
+    # exactly the explanation of the words read, given as a short review that needs no truncation
+    short = occlusion(head_tail, " ".join(explanation.tokens))
+    assert short.tokens == explanation.tokens and short.attributions == pytest.approx(explanation.attributions)
 
 
 def test_exercise_checks(capsys):
