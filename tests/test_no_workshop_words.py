@@ -49,7 +49,7 @@ def prose_of(path: Path) -> list[str]:
 
 
 def test_the_lists_find_what_they_are_for():
-    assert FORBIDDEN.search("python -m x --data-dir " + "../" + "shared/data/imdb")
+    assert FORBIDDEN.search("python -m x --data-dir " + "../" + "sha" + "red/data/imdb")
     assert FORBIDDEN.search("run it through the " + "device" + " tool") and FORBIDDEN.search("a warm " + "le" + "ase")
     assert not FORBIDDEN.search("the release notes; please carry on; --data-dir DATA")
     assert FIRST_PERSON.search(prose("I added this rule")) and not FIRST_PERSON.search(prose('"I loved it," she said'))
