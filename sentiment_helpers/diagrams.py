@@ -1,5 +1,6 @@
 """The figures that explain how a method works or what a model read: the LSTM cell, how far its gradient reaches,
-word2vec's context window, a map of word vectors, and a review's words shaded by their attribution. Each function
+word2vec's context window, a map of word vectors, a review's words shaded by their attribution, and the running logit
+of a review read word by word. Each function
 returns a matplotlib Figure (it never calls plt.show()). The figures of runs and evaluations are in ``plots``."""
 from __future__ import annotations
 
@@ -146,4 +147,26 @@ def shaded_words(words: list[str], colours: list[tuple], title: str = "", legend
         ax.add_patch(FancyBboxPatch((x, middle - 0.65 * fontsize), word_width + 2 * pad, 1.3 * fontsize,
                                     boxstyle="round,pad=0,rounding_size=3", facecolor=colour, edgecolor="none"))
         ax.text(x + pad, middle, word, fontsize=fontsize, va="center_baseline", parse_math=False)
+    return fig
+
+
+def running_logit(frames: dict, highlight: dict | None = None) -> Figure:
+    """One panel per review (``readout.running_logits`` frames, by title): after each word, the logit of the review up
+    to there (black), and its forward (blue) and backward (orange) parts; above 0 the model would say positive.
+    ``highlight``: per title, the word positions to mark (e.g. the words an edit changed)."""
+    fig, axes = plt.subplots(1, len(frames), figsize=(6.5 * len(frames), 3.8), sharey=True, squeeze=False)
+    for ax, (title, frame) in zip(axes[0], frames.items(), strict=True):
+        steps = np.arange(1, len(frame) + 1)
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.plot(steps, frame["forward"], color="#1f77b4", lw=1, label="forward part")
+        ax.plot(steps, frame["backward"], color="#ff7f0e", lw=1, label="backward part")
+        ax.plot(steps, frame["logit"], color="black", lw=2, label="logit (+ bias)")
+        for position in (highlight or {}).get(title, []):
+            ax.axvline(position + 1, color="#2ca02c", lw=1, alpha=0.6)
+        every = max(1, len(frame) // 25)
+        ax.set_xticks(steps[::every], frame["word"][::every], rotation=90, fontsize=8)
+        ax.set(title=title, xlabel="after this word")
+    axes[0][0].set_ylabel("logit of the review so far")
+    axes[0][0].legend(loc="best", fontsize=8)
+    fig.tight_layout()
     return fig

@@ -93,6 +93,10 @@ class SentimentLSTM(nn.Module):
     def classify(self, embedded: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Embedded reviews [B, T, E] -> logits [B]: everything after the embedding lookup (integrated gradients
         starts here, since it needs to move smoothly between embeddings)."""
+        return self.fc(self.dropout(self.features(embedded, lengths))).squeeze(-1)  # [B]
+
+    def features(self, embedded: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Embedded reviews [B, T, E] -> what the output layer reads [B, 2H] or [B, 4H] (``pool``)."""
         lengths = lengths.clamp(min=1)
         x = self.projection(self.embed_dropout(embedded))  # [B, T, E] (or [B, T, P] with a projection)
         if self.pairs is not None:
@@ -101,7 +105,7 @@ class SentimentLSTM(nn.Module):
             if i > 0:
                 x = self.between_layers(x)
             x = layer(x, lengths)  # [B, T, 2H]
-        return self.fc(self.dropout(self.pool(x, lengths))).squeeze(-1)  # [B]
+        return self.pool(x, lengths)
 
     def read_in_pairs(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """[B, T, E] -> [B, ceil(T/2), E]: words 2i and 2i+1 become one vector. A review of odd length pairs its last
