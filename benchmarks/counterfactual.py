@@ -179,9 +179,10 @@ def main() -> None:
         runner.linear(f"{name}-left-out", baseline.make_baseline if name == "tfidf" else baseline.make_nb_ngrams,
                       models["cpu"])
     runner.linear(f"ngrams+pairs{chosen}", baseline.make_nb_ngrams, models[f"cpu-pretrained+pairs{chosen}"])
-    for seed in args.seeds:
-        for name, profile in models.items():
+    for name, profile in models.items():  # a model's seeds one after the other: its data is prepared once
+        for seed in args.seeds:
             runner.lstm(f"{name}-seed{seed}", profile, seed)
+    for seed in args.seeds:
         runner.save(f"ensemble-seed{seed}", ensemble_row(runner, f"cpu-pretrained-seed{seed}", "ngrams-left-out",
                                                          models["cpu-pretrained"]))
     kept = profiles.get_profile("cpu-pretrained").with_changes(**NO_CAP)
