@@ -1,7 +1,7 @@
 """Do the course's models read what changed? Every model on the counterfactual pairs of Kaushik, Hovy and Lipton
 (ICLR 2020): an IMDB review beside its minimal edit with the other label; and what adding the pairs to training does.
 
-    python -m benchmarks.counterfactual --data-dir DATA [--seeds 42 43 44] [--repeats 1 2 4 8]
+    python -m benchmarks.counterfactual --data-dir DATA [--seeds 42 43 44] [--repeats 1 2 4 8] [--report]
 
 Every model trains without the IMDB reviews that are originals of a pair (all are IMDB training reviews:
 `--cad-originals leave-out`), on one split (split seed 42), with no time cap (`max_train_seconds=none`: a busy machine
@@ -29,12 +29,11 @@ import numpy as np
 
 from sentiment_helpers import baseline, counterfactual, ensemble, pipeline, prepare, profiles
 from sentiment_helpers.data import column
-from sentiment_helpers.device import describe_machine
 from sentiment_helpers.files import atomic_file, write_json
 from sentiment_helpers.predict import SentimentPredictor
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+from .common import RESULTS, ROOT, command_line, machine, machine_line, write_results
+
 RUNS = RESULTS / "runs" / "counterfactual"
 SPLIT_SEED = 42
 NO_CAP = {"max_train_seconds": None}
@@ -171,7 +170,11 @@ def main() -> None:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
     parser.add_argument("--repeats", type=int, nargs="+", default=[1, 2, 4, 8])
+    parser.add_argument("--report", action="store_true", help="train nothing: write the results of the runs done")
     args = parser.parse_args()
+    if args.report:
+        runner = Runner(args.data_dir)
+        return report(runner, args, choose_repeats(runner, args.repeats), None)
     runner, start = Runner(args.data_dir), time.perf_counter()
     chosen = choose_repeats(runner, args.repeats)
     models = variants(chosen)
@@ -187,30 +190,57 @@ def main() -> None:
                                                          models["cpu-pretrained"]))
     kept = profiles.get_profile("cpu-pretrained").with_changes(**NO_CAP)
     runner.lstm(f"cpu-pretrained-originals-kept-seed{SPLIT_SEED}", kept, SPLIT_SEED)
-    write_results(runner, args, chosen, time.perf_counter() - start)
+    report(runner, args, chosen, time.perf_counter() - start)
 
 
-def write_results(runner: Runner, args, chosen: int, seconds: float) -> None:
+def behaviour_rates(runner: Runner) -> dict:
+    """Every saved model's failure rate on each behavioural test, averaged over its seeds."""
+    from sentiment_helpers import behaviour
+
+    models, groups = {}, {}
+    for name, run in runner.runs.items():
+        if name.startswith(("choice", "ensemble")):
+            continue
+        if "checkpoint" in run:
+            models[name] = lstm_predict(ROOT / run["checkpoint"])
+        else:
+            model = pickle.loads((RUNS / name / "model.pkl").read_bytes())
+            models[name] = lambda texts, model=model: model.predict_proba(list(texts))[:, 1].tolist()
+        groups.setdefault(name.rsplit("-seed", 1)[0], []).append(name)
+    table = behaviour.failure_table(models)
+    return {group: table[names].mean(axis=1).to_dict() for group, names in groups.items()}
+
+
+def behaviour_markdown(rates: dict) -> str:
+    tests = list(next(iter(rates.values())))
+    lines = ["| test | " + " | ".join(rates) + " |", "|---" * (len(rates) + 1) + "|"]
+    for test in tests:
+        lines.append(f"| {test} | " + " | ".join(f"{100 * rates[group][test]:.0f}%" for group in rates) + " |")
+    return "\n".join(lines)
+
+
+def report(runner: Runner, args, chosen: int, seconds: float | None) -> None:
     rows, table = summary(runner.runs, chosen)
+    rates = behaviour_rates(runner)
     choice = {int(name.removeprefix("choice-pairs")): run["dev"] for name, run in runner.runs.items()
               if name.startswith("choice")}
-    command = (f"python -m benchmarks.counterfactual --data-dir DATA --seeds {' '.join(map(str, args.seeds))} "
-               f"--repeats {' '.join(map(str, args.repeats))}")
+    command = command_line("counterfactual", f"--data-dir DATA --seeds {' '.join(map(str, args.seeds))} "
+                                             f"--repeats {' '.join(map(str, args.repeats))}")
+    described = machine()
     choice_lines = "\n".join(f"| pairs x {r} | {100 * d['original']:.1f}% | {100 * d['revised']:.1f}% | "
                              f"{100 * d['both']:.1f}% |" for r, d in sorted(choice.items()))
+    took = f"; {seconds / 60:.0f} minutes in all" if seconds else ""
     markdown = (f"# Counterfactual pairs: every model without the pairs' originals\n\n"
-                f"{describe_machine()}; {time.strftime('%Y-%m-%d')}; {seconds / 60:.0f} minutes in all.\n"
+                f"{machine_line(described)}, commit {described['commit']}; {time.strftime('%Y-%m-%d')}{took}.\n"
                 f"Command: `{command}`\n\nThe choice, on the 245 dev pairs (`cpu-pretrained`, seed 42): "
                 f"the pairs added {chosen} time(s).\n\n"
                 f"| added | dev original | dev revised | dev both |\n|---|---|---|---|\n"
                 f"{choice_lines}\n\nTest: IMDB's test reviews and the 488 test pairs; mean over seeds (range).\n\n"
-                f"{table}\n")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with atomic_file(RESULTS / "counterfactual-cpu.md", "w") as f:
-        f.write(markdown)
-    write_json(RESULTS / "counterfactual-cpu.json", {"machine": describe_machine(), "command": command,
-                                                     "chosen_repeats": chosen, "choice_dev": choice, "rows": rows,
-                                                     "runs": runner.runs}, indent=1)
+                f"{table}\n\nBehavioural tests (`sentiment_helpers/behaviour.py`): failure rate of each test, mean "
+                f"over a model's seeds.\n\n{behaviour_markdown(rates)}\n")
+    write_results("counterfactual-cpu", markdown, {
+        "machine": described, "command": command, "chosen_repeats": chosen, "choice_dev": choice, "rows": rows,
+        "behaviour_failure_rates": rates, "runs": runner.runs})
     print(markdown)
 
 

@@ -47,7 +47,7 @@ TIMES = ROOT / "benchmarks" / "results" / "lesson-times"
 # the timing machine: a slow float32 CPU, the kind a workshop must plan for (one PyTorch thread, no bf16)
 STAND_IN = "SENTIMENT_AMP=0 OMP_NUM_THREADS=1"
 TIMING_MACHINE = "on a slow CPU without bf16"  # the results file says which: one core of an AMD EPYC, float32
-STUDY_MINUTES = {"01": 30, "02": 30, "03": 60, "04": 45, "04b": 30, "05": 45, "06": 15, "07": 60}
+STUDY_MINUTES = {"01": 30, "02": 30, "03": 60, "04": 45, "04b": 30, "05": 45, "06": 15, "07": 60, "08": 45}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ABSOLUTE_PATH = re.compile(r"(?<![\w.~])(/(home|root|tmp|work|Users|var|private|mnt|opt|content|srv)/|[A-Za-z]:\\\\)")
 

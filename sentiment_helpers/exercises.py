@@ -129,6 +129,9 @@ QUESTIONS: dict[str, tuple[object, str]] = {
     # 07: pretraining on unlabeled text
     "07-test-text": ("b", "pretraining on test text, even without labels, lets the exam shape the model"),
     "07-unfreezing": ("b", "the new output layer starts random; its early gradients would overwrite the pretraining"),
+    # 08: counterfactual reviews
+    "08-control": ("b", "as many added reviews in both runs, so that only the edits differ"),
+    "08-leak": ("a", "a model that saw the originals in training may remember them: leave them out, then measure"),
 }
 
 
