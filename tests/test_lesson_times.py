@@ -1,5 +1,5 @@
 """The lessons' run times and recorded figures have one source each: every lesson's "Time:" line and the README's
-time column come from benchmarks/results/lesson-times.json (written by scripts/store_outputs.py), and lesson 07's
+time column come from benchmarks/results/lesson-times.json (written by python -m scripts.store_outputs), and lesson 07's
 full-size accuracies from the pretraining results file."""
 import ast
 import json
@@ -17,7 +17,7 @@ TIMES = ROOT / "benchmarks" / "results" / "lesson-times.json"
 
 def recorded_lessons() -> dict:
     if not TIMES.is_file():
-        pytest.fail("benchmarks/results/lesson-times.json is missing: run scripts/store_outputs.py")
+        pytest.fail("benchmarks/results/lesson-times.json is missing: run python -m scripts.store_outputs")
     return json.loads(TIMES.read_text())["lessons"]
 
 
@@ -45,7 +45,7 @@ def test_readme_time_column_is_generated_from_the_recording():
     table = readme.split(store_outputs.TABLE_START, 1)[1].split(store_outputs.TABLE_END, 1)[0]
     assert table.strip("\n") == store_outputs.fill_time_column(table), (
         "README.md's time column differs from benchmarks/results/lesson-times.json: "
-        "run python scripts/store_outputs.py --tables")
+        "run python -m scripts.store_outputs --tables")
 
 
 def test_fill_time_column_writes_each_row():
@@ -80,9 +80,9 @@ def test_only_a_run_of_lesson_04_sets_the_trained_model_aside():
 
 def test_the_provenance_line_says_when_the_run_was_the_slow_stand_in():
     run = {"date": "2026-01-01", "profile": "cpu", "data": "the full IMDB data", "machine": "2 CPU cores (X)",
-           "command": f"{store_outputs.STAND_IN} SENTIMENT_PROFILE=cpu python scripts/store_outputs.py"}
+           "command": f"{store_outputs.STAND_IN} SENTIMENT_PROFILE=cpu python -m scripts.store_outputs"}
     assert "float32, one PyTorch thread" in store_outputs.provenance_line(run)
-    assert "float32" not in store_outputs.provenance_line({**run, "command": "python scripts/store_outputs.py"})
+    assert "float32" not in store_outputs.provenance_line({**run, "command": "python -m scripts.store_outputs"})
 
 
 def test_the_lessons_that_read_lesson_04s_model_are_known():
