@@ -109,18 +109,18 @@ def accuracy(r: Results) -> str:
         span(r.seeds(label, "train_seconds"), " s")]
     pretrained = [f"**{pct(mean(r.pretrained()))}** ({span(r.pretrained())})", span(r.pretrained("val_accuracy")),
                   span(r.pretrained("train_seconds"), " s")]
-    ens = "`SENTIMENT_AMP=0 OMP_NUM_THREADS=1 python benchmarks/ensemble.py --profile cpu-pretrained --seeds 42 43 44`"
-    return table(["model", "test", "validation", "training", "machine, date", "command (`--data-dir DIR` added)"], [
+    ens = "`SENTIMENT_AMP=0 OMP_NUM_THREADS=1 python -m benchmarks.ensemble --profile cpu-pretrained --seeds 42 43 44`"
+    return table(["model", "test", "validation", "training", "machine, date", "command (`--data-dir DATA` added)"], [
         ["TF-IDF 1-2 grams + logistic regression (C=10)", pct(tfidf["test_accuracy"]), pct(tfidf["val_accuracy"]),
          secs(tfidf["train_seconds"]), XEON,
-         "`OMP_NUM_THREADS=1 python benchmarks/ablation.py --base cpu` (its first row)"],
+         "`OMP_NUM_THREADS=1 python -m benchmarks.ablation --base cpu` (its first row)"],
         ["NB-weighted 1-3 grams + logistic regression (C=0.3)", pct(mean(r.ensemble("ngrams_test"))), pct(mean(nb_val)),
          span(r.ensemble("ngram_fit_seconds"), " s"), SLOW, ens.replace("44`", "44` (its n-gram column)")],
         ["`cpu` profile (256-number embedding projected to 64, 1-layer BiLSTM 96), mean of seeds 42, 43, 44",
-         *seeds("slow-float32"), SLOW, "`SENTIMENT_AMP=0 OMP_NUM_THREADS=1 python benchmarks/seeds.py --profile cpu "
+         *seeds("slow-float32"), SLOW, "`SENTIMENT_AMP=0 OMP_NUM_THREADS=1 python -m benchmarks.seeds --profile cpu "
                                       "--label slow-float32 --seeds 42 43 44`"],
         ["`cpu` profile, the same seeds with bf16 autocast", *seeds("bf16"), BF16,
-         "`python benchmarks/seeds.py --profile cpu --label bf16 --seeds 42 43 44 --repeat 42` "
+         "`python -m benchmarks.seeds --profile cpu --label bf16 --seeds 42 43 44 --repeat 42` "
          "(seed 42 run twice: the same result)"],
         ["`cpu-pretrained` profile, mean of seeds 42, 43, 44", *pretrained, EPYC,
          f"{TRAIN} cpu-pretrained --seed S --split-seed 42`"],
@@ -156,7 +156,7 @@ def scratch(r: Results) -> str:
         ("2-layer BiLSTM 256 (`full`), 8 epochs, best epoch 4",
          "full profile, all 8 epochs (run before early stopping was added)", f"{TRAIN} full --set patience=none`"),
     ]
-    return table(["variant", "test", "validation", "training", "command (`--data-dir DIR` added)"],
+    return table(["variant", "test", "validation", "training", "command (`--data-dir DATA` added)"],
                  [[words, pct(r.run(name)["test_accuracy"]), pct(r.run(name)["val_accuracy"]),
                    secs(r.run(name)["train_seconds"]), command] for words, name, command in rows])
 

@@ -14,8 +14,8 @@ import benchmarks
 from benchmarks import common
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("ablation", "doctor_timing", "ensemble", "ensemble_variants", "install_sizes", "ngram_choice",
-              "predict_memory", "pretraining", "profile_choice", "seeds", "speed")
+BENCHMARKS = ("ablation", "counterfactual", "doctor_timing", "ensemble", "ensemble_variants", "install_sizes",
+              "ngram_choice", "predict_memory", "pretraining", "profile_choice", "seeds", "speed")
 MODULES = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.ispkg)
 
 
