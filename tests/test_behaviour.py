@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 import pytest
 
 from sentiment_helpers import behaviour
@@ -186,3 +187,7 @@ def test_failure_table_and_its_heatmap():
     cells = [text.get_text() for text in ax.texts]
     assert cells == [f"{value:.0%}" for value in table.to_numpy().ravel()]
     assert [label.get_text() for label in ax.get_yticklabels()][0] == "negation: not + positive adjective"
+    narrow = pd.DataFrame({"a": [0.1, 0.3], "b": [float("nan"), 0.2]}, index=["one test", "another"])
+    ax = behaviour_heatmap(narrow).axes[0]
+    assert ax.images[0].get_clim() == (0, 1), "0 (good) to 1 (bad), whatever the table holds"
+    assert [text.get_text() for text in ax.texts] == ["10%", "n/a", "30%", "20%"]
