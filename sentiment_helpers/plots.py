@@ -179,3 +179,22 @@ def learning_curve(table: pd.DataFrame, title: str = "") -> Figure:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def behaviour_heatmap(table: pd.DataFrame, title: str = "Behavioural tests: failure rate") -> Figure:
+    """Failure rates of behavioural tests (rows; a (capability, test) index reads "capability: test") for several
+    models (columns), each cell labelled in %; green is 0 (never fails), red is 1 (always fails); NaN is "n/a"."""
+    values = table.to_numpy(dtype=float)
+    rows = [": ".join(map(str, row)) if isinstance(row, tuple) else str(row) for row in table.index]
+    fig, ax = plt.subplots(figsize=(2.2 + 1.3 * len(table.columns), 0.9 + 0.38 * len(rows)))
+    image = ax.imshow(values, cmap="RdYlGn_r", vmin=0, vmax=1, aspect="auto")
+    for (i, j), value in np.ndenumerate(values):
+        text = "n/a" if np.isnan(value) else f"{value:.0%}"
+        dark = value < 0.2 or value > 0.8  # the dark green and dark red ends of the map (NaN is neither)
+        ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if dark else "black")
+    ax.set_xticks(range(len(table.columns)), [str(c) for c in table.columns])
+    ax.set_yticks(range(len(rows)), rows)
+    fig.colorbar(image, ax=ax, label="failure rate", format=plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
