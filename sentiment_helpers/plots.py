@@ -1,6 +1,6 @@
 """The figures of the lessons' data, training runs and evaluations: review lengths, training curves, confusion
-matrices, ROC and reliability, accuracy tables. Each function returns a matplotlib Figure (it never calls plt.show()).
-The drawings that explain how a method works are in ``diagrams``."""
+matrices, ROC and reliability, accuracy tables, behavioural-test failure rates. Each function returns a matplotlib
+Figure (it never calls plt.show()). The drawings that explain how a method works are in ``diagrams``."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
