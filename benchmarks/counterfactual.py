@@ -58,6 +58,10 @@ class Runner:
         self.data_dir, self.prepared = data_dir, {}
         self.path = RUNS / "runs.json"
         self.runs = json.loads(self.path.read_text()) if self.path.is_file() else {}
+        for run in self.runs.values():  # what each run trained, from its metrics.json, where the record lacks it
+            if "checkpoint" in run and "profile_settings" not in run:
+                metrics = json.loads((ROOT / run["checkpoint"]).with_name("metrics.json").read_text())
+                run["profile_settings"] = metrics["profile_settings"]
 
     def save(self, name: str, record: dict) -> dict:
         self.runs[name] = record
@@ -74,13 +78,21 @@ class Runner:
     def lstm(self, name: str, profile: profiles.Profile, seed: int, splits=("test",)) -> dict:
         if name in self.runs:
             return self.runs[name]
-        cache = RUNS / "pretrained" / f"word2vec-{profile.cad_originals}.pt"
-        result = pipeline.run_training(profile, self.data_dir, RUNS / name, seed, split_seed=SPLIT_SEED,
-                                       prepared=self.data(profile), pretrain_cache=cache, progress=False)
-        predict, m = lstm_predict(result.checkpoint_path), result.metrics
-        record = {"model": profile.name, "seed": seed, "imdb_test": m["test_accuracy"],
-                  "imdb_validation": m["val_accuracy"], "status": m["status"], "train_seconds": m["train_seconds"],
-                  "counterfactuals": m["counterfactuals"], "checkpoint": str(result.checkpoint_path.relative_to(ROOT))}
+        same = next((run for run in self.runs.values() if run.get("profile_settings") == profile.to_dict()
+                     and run.get("seed") == seed), None)
+        if same:  # the same model was trained for the choice: score it, do not train it again
+            record, checkpoint = dict(same), ROOT / same["checkpoint"]
+        else:
+            cache = RUNS / "pretrained" / f"word2vec-{profile.cad_originals}.pt"
+            result = pipeline.run_training(profile, self.data_dir, RUNS / name, seed, split_seed=SPLIT_SEED,
+                                           prepared=self.data(profile), pretrain_cache=cache, progress=False)
+            m, checkpoint = result.metrics, result.checkpoint_path
+            record = {"model": profile.name, "seed": seed, "imdb_test": m["test_accuracy"],
+                      "imdb_validation": m["val_accuracy"], "status": m["status"], "train_seconds": m["train_seconds"],
+                      "counterfactuals": m["counterfactuals"], "profile_settings": m["profile_settings"],
+                      "checkpoint": str(checkpoint.relative_to(ROOT))}
+        predict = lstm_predict(checkpoint)
+        (RUNS / name).mkdir(parents=True, exist_ok=True)
         for split in splits:
             scored = pair_probabilities(predict, split)
             record["dev" if split == "dev" else "test_pairs"] = scored["scores"]
