@@ -136,7 +136,7 @@ def _doctor_options(commands) -> None:
                       "with what to do), the training speed of the cpu and cpu-pretrained profiles measured on a few "
                       "batches, and the predicted training minutes. Exits with 1 when there is a problem (a blocker), "
                       "else 0. Never goes online.",
-                      ["", "--data-dir data/imdb", "--json > reports/$(hostname).json"])
+                      ["", "--data-dir data/imdb", "--json > $(hostname).json"])
     _shared(doctor, "--data-dir")
     doctor.add_argument("--json", action="store_true",
                         help="print one JSON object (each check's name, verdict, message, advice and values), to "
