@@ -92,3 +92,30 @@ def test_cli_records_the_options_and_scores_the_pairs(tmp_path, capsys):
     report = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert report["pairs"] == 488 and 0 <= report["both"] <= min(report["original"], report["revised"])
     assert "Kaushik" in report["cad_citation"]
+
+
+def test_lesson_08_recorded_figures_are_the_results_file():
+    """Lesson 08 shows the recorded `cpu-pretrained` runs beside its own: its literals must be those runs' means."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    lesson = json.loads((root / "notebooks" / "08_counterfactual_reviews.ipynb").read_text())
+    literals = {}
+    for cell in lesson["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "RECORDED" in source and "%" not in source:
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.Assign) and node.targets[0].id in ("RECORDED", "RECORDED_LEVER"):
+                    literals[node.targets[0].id] = ast.literal_eval(node.value)
+    results = json.loads((root / "benchmarks" / "results" / "counterfactual-cpu.json").read_text())
+    rows = {row["model"]: row for row in results["rows"]}
+    assert set(literals) == {"RECORDED", "RECORDED_LEVER"}
+    for literal in literals.values():
+        for group, values in literal.items():
+            row = {**rows[group], "IMDB test": rows[group]["imdb_test"]}
+            assert values == {key: round(row[key], 4) for key in values}, group
+    repeats = results["chosen_repeats"]
+    assert set(literals["RECORDED_LEVER"]) == {"cpu-pretrained", f"cpu-pretrained+pairs{repeats}",
+                                               f"cpu-pretrained+originals{repeats}"}
+    assert f"REPEATS = {repeats}" in "".join("".join(c["source"]) for c in lesson["cells"])

@@ -23,7 +23,7 @@ def source(cell):
 
 def test_the_lessons_the_baseline_and_their_solutions_exist():
     names = [p.name[:3] for p in LESSONS]
-    assert names == ["01_", "02_", "03_", "04_", "04b", "05_", "06_", "07_"]
+    assert names == ["01_", "02_", "03_", "04_", "04b", "05_", "06_", "07_", "08_"]
     assert (ROOT / "notebooks" / "solutions" / "solutions.ipynb").is_file()
     assert (ROOT / "notebooks" / "solutions" / "solutions_07.ipynb").is_file()  # 07 needs no model from 04
 
