@@ -54,3 +54,37 @@ def test_no_checkpoint_in_colab_trains_the_cpu_profile_there(in_colab, tmp_path,
     assert "Colab" in message and "'cpu' profile" in message and "5 minutes" in message
     assert "smoke" not in message and "run notebook 04" not in message.lower()
     assert pipeline.ensure_checkpoint(tmp_path / "sentiment_lstm.pt") == path and len(calls) == 1  # found next time
+
+
+def _lessons_named(text: str, pattern: str) -> set[str]:
+    """The lesson numbers a sentence names: "04, 05, 07 and 08", or a range "04 to 08" (every lesson in it)."""
+    import re
+    from pathlib import Path
+
+    keys = sorted(p.name.split("_")[0] for p in (Path(__file__).parent.parent / "notebooks").glob("[0-9]*.ipynb"))
+    named = re.search(pattern, text, re.S).group(1)
+    if " to " in named:
+        first, last = (part.strip() for part in named.split(" to "))
+        return {key for key in keys if first <= key <= last}
+    return {part.strip() for part in re.split(r",|\band\b", named) if part.strip()}
+
+
+def test_what_the_colab_pages_say_matches_the_notebooks():
+    """Which lessons ask Colab for a GPU (their metadata), and which keep their artifacts in Drive (their code)."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    gpu, drive = set(), set()
+    for path in (root / "notebooks").glob("[0-9]*.ipynb"):
+        notebook = json.loads(path.read_text())
+        code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+        key = path.name.split("_")[0]
+        if notebook["metadata"].get("accelerator") == "GPU":
+            gpu.add(key)
+        if "keep_artifacts_in_drive" in code:
+            drive.add(key)
+    for page in (root / "README.md", root / "docs" / "colab-and-gpu.md"):
+        text = page.read_text().replace("\n", " ")
+        assert _lessons_named(text, r"Lessons ([0-9a-z ,]+?) ask (?:Colab )?for a GPU runtime") == gpu, page.name
+        assert _lessons_named(text, r"Lessons ([0-9a-z ,]+?) (?:therefore )?keep") == drive, page.name
