@@ -251,7 +251,9 @@ def report(runner: Runner, args, chosen: int, seconds: float | None) -> None:
                 f"{table}\n\nBehavioural tests (`sentiment_helpers/behaviour.py`): failure rate of each test, mean "
                 f"over a model's seeds.\n\n{behaviour_markdown(rates)}\n")
     write_results("counterfactual-cpu", markdown, {
-        "machine": described, "command": command, "chosen_repeats": chosen, "choice_dev": choice, "rows": rows,
+        "machine": described, "command": command, "citation": counterfactual.CITATION,
+        "pairs": {split: len(counterfactual.load_pairs(split)) for split in counterfactual.SPLITS},
+        "chosen_repeats": chosen, "choice_dev": choice, "rows": rows,
         "behaviour_failure_rates": rates, "runs": runner.runs})
     print(markdown)
 
