@@ -246,6 +246,7 @@ def behaviour_rates(runner: Runner) -> dict:
             models[name] = lambda texts, model=model: model.predict_proba(list(texts))[:, 1].tolist()
         groups.setdefault(name.rsplit("-seed", 1)[0], []).append(name)
     table = behaviour.failure_table(models)
+    table.index = [f"{capability}: {test}" for capability, test in table.index]
     return {group: table[names].mean(axis=1).to_dict() for group, names in groups.items()}
 
 
