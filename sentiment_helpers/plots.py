@@ -142,7 +142,7 @@ def accuracy_bars(table: pd.DataFrame, title: str = "") -> Figure:
     height = 0.8 / len(scales)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(models) * len(scales) + 1.6))
     measured = table.stack().dropna()
-    low = max(0.5, float(measured.min()) - 0.05) if len(measured) else 0.5
+    low = max(0.0, min(0.5, float(measured.min()) - 0.05)) if len(measured) else 0.5  # every bar starts inside
     for j, scale in enumerate(scales):
         y = np.arange(len(models)) + (j - (len(scales) - 1) / 2) * height
         values = table[scale].to_numpy(dtype=float)
@@ -192,7 +192,7 @@ def behaviour_heatmap(table: pd.DataFrame, title: str = "Behavioural tests: fail
         text = "n/a" if np.isnan(value) else f"{value:.0%}"
         dark = value < 0.2 or value > 0.8  # the dark green and dark red ends of the map (NaN is neither)
         ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if dark else "black")
-    ax.set_xticks(range(len(table.columns)), [str(c) for c in table.columns])
+    ax.set_xticks(range(len(table.columns)), [str(c) for c in table.columns], rotation=30, ha="right")
     ax.set_yticks(range(len(rows)), rows)
     fig.colorbar(image, ax=ax, label="failure rate", format=plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
     ax.set_title(title, fontsize=10)
