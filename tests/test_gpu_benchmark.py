@@ -139,7 +139,7 @@ def test_the_smoke_plan_installs_from_the_wheels_and_runs_every_step_in_order(tm
     assert "--set n_train=2000" in lines[1] and "-m benchmarks.gpu.train_run --out RUN --profile full" in lines[1]
     lessons = [line.split()[1] for line in lines if line.startswith("nbval ")]
     assert lessons[:5] == ["01_data_exploration", "02_preprocessing_vocabulary", "03_bilstm_parameters",
-                           "04_training", "04b_classical_baseline"] and lessons[-1] == "07_unlabeled_reviews"
+                           "04_training", "04b_classical_baseline"] and lessons[-1] == "08_counterfactual_reviews"
     assert lines[-1].startswith("train full-pretrained (limit 2400 s, if time is left): ")
     assert "-p benchmarks.gpu.nbval_artifacts" in lines[2] and "-n " not in lines[2]
 

@@ -24,7 +24,8 @@ from . import summary as summaries
 ROOT = Path(__file__).resolve().parents[2]
 SPLITS = ("train", "test", "unsupervised")
 LESSON_LIMIT = 120  # seconds; the longer lessons below
-LESSON_LIMITS = {"04_training": 300, "04b_classical_baseline": 240, "05_evaluation": 180, "07_unlabeled_reviews": 600}
+LESSON_LIMITS = {"04_training": 300, "04b_classical_baseline": 240, "05_evaluation": 180, "07_unlabeled_reviews": 600,
+                 "08_counterfactual_reviews": 540}
 TRAIN_LIMIT = 600
 # seconds of a training run outside training itself (loading and tokenizing, word2vec, the test pass, the checkpoint)
 TRAIN_RESERVE = {"full": 60, "full-pretrained": 240}
