@@ -1,5 +1,5 @@
 """The repository is the course, not the workshop it was built in: no tracked text names a folder of the machine it
-was made on, or a term of the remote-run tool a GPU check once went through, and the prose speaks in no first person.
+was made on, or a word of the tools it was built with, and the prose speaks in no first person.
 
 Each word below is written in two pieces, so that this file does not match itself."""
 import json
@@ -14,7 +14,8 @@ MACHINE_PATHS = ["/" + "work/", "shared" + "/data", "../" + "shared", "/" + "roo
                  "." + "library/"]
 RUNNER_WORDS = ["device" + " tool", "budget" + "_left", "files" + "_at", "give" + "_back", "timeout" + "_s",
                 "in" + "_flight", "can_start" + "_another", "idle" + "_release", "nvidia-h100" + "-x1",
-                "nvidia" + "-h200", "KINDS" + ".md", "--" + "carry", "carry" + " list", "carried" + " path"]
+                "nvidia" + "-h200", "KINDS" + ".md", "remote" + "-run", "--" + "carry", "carry" + " list",
+                "carried" + " path"]
 FORBIDDEN = re.compile("|".join(re.escape(word) for word in MACHINE_PATHS + RUNNER_WORDS)
                        + r"|\ble" + r"ase\b", re.IGNORECASE)
 # our own prose (not the reviews it quotes, nor code): I, we, our
