@@ -12,6 +12,7 @@ without them (``is_original``: the course's training option ``cad_originals=leav
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -83,11 +84,24 @@ def normalise(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.replace("<br />", " ").lower())
 
 
+@functools.cache
+def _all_originals() -> frozenset[str]:
+    return frozenset(normalise(text) for split in SPLITS for text in load_pairs(split).original)
+
+
 def is_original(texts: list[str], *pair_sets: Pairs) -> list[bool]:
     """Which of ``texts`` are originals of the given pairs (all three splits unless said otherwise)."""
-    pair_sets = pair_sets or tuple(load_pairs(split) for split in SPLITS)
-    originals = {normalise(text) for pairs in pair_sets for text in pairs.original}
+    originals = ({normalise(text) for pairs in pair_sets for text in pairs.original} if pair_sets
+                 else _all_originals())
     return [normalise(text) in originals for text in texts]
+
+
+def without_originals(reviews):
+    """A split (``datasets.Dataset``) without its reviews that are originals of a pair, and how many went."""
+    from .data import column
+
+    keep = [i for i, hit in enumerate(is_original(column(reviews, "text"))) if not hit]
+    return reviews.select(keep), len(reviews) - len(keep)
 
 
 def pair_scores(p_original, p_revised, pairs: Pairs, n_boot: int = 2000, seed: int = 0) -> dict:
@@ -110,13 +124,9 @@ def leave_out_originals(dataset) -> tuple[object, dict]:
     IMDB training reviews; test is IMDB's own test split, and stays whole), and how many went."""
     import datasets
 
-    from .data import column
-
     dataset, left_out = datasets.DatasetDict(dict(dataset)), {}
     for split in ("train", "validation"):
-        keep = [i for i, hit in enumerate(is_original(column(dataset[split], "text"))) if not hit]
-        left_out[split] = len(dataset[split]) - len(keep)
-        dataset[split] = dataset[split].select(keep)
+        dataset[split], left_out[split] = without_originals(dataset[split])
     return dataset, left_out
 
 

@@ -23,8 +23,7 @@ import torch
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from .predict import SentimentPredictor, check_text
-from .text import tokenize
+from .predict import SentimentPredictor
 from .vocab import UNK_ID
 
 # The one colour scale of both renderings (the HTML and the figure): a word's background is green when its attribution
@@ -105,19 +104,9 @@ def show(explanation: Explanation, title: str | None = None) -> None:
     plt.close(figure)
 
 
-def _read_tokens(predictor: SentimentPredictor, text: str) -> tuple[list[str], list[int]]:
-    """Tokens and ids exactly as the predictor reads them (same truncation)."""
-    from .batching import truncate
-
-    tokens = tokenize(check_text(text))
-    positions = truncate(list(range(len(tokens))), predictor.max_len, predictor.truncation)
-    kept = [tokens[i] for i in positions]
-    return kept, predictor.vocab.encode(kept)
-
-
 def occlusion(predictor: SentimentPredictor, text: str, batch_size: int = 128) -> Explanation:
     """Each word's attribution: the drop in the logit when that word is removed."""
-    tokens, ids = _read_tokens(predictor, text)
+    tokens, ids = predictor.read_tokens(text)
     if not tokens:
         return Explanation([], [], predictor.predict_sentiment(text).p_positive)
     full = predictor.logits([ids])[0]
@@ -130,7 +119,7 @@ def occlusion(predictor: SentimentPredictor, text: str, batch_size: int = 128) -
 
 def integrated_gradients(predictor: SentimentPredictor, text: str, steps: int = 64) -> Explanation:
     """Integrated gradients of the logit with respect to each word's embedding, from an all-zero baseline."""
-    tokens, ids = _read_tokens(predictor, text)
+    tokens, ids = predictor.read_tokens(text)
     if not tokens:
         return Explanation([], [], predictor.predict_sentiment(text).p_positive, method="integrated gradients")
     model, device = predictor.model, predictor.device

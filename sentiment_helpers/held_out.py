@@ -42,9 +42,9 @@ def _held_out(bundle: checkpoint.Checkpoint, split: str, data_dir: str | Path | 
     size = meta.get("profile_settings", {}).get(RUN_SPLIT_SIZES[split])
     reviews = subsample(full[split], size, split_seed)
     if split != "test" and meta.get("profile_settings", {}).get("cad_originals") == "leave-out":
-        from .counterfactual import is_original  # as the run left them out (test stays whole)
+        from .counterfactual import without_originals  # as the run left them out (test stays whole)
 
-        reviews = reviews.select([i for i, hit in enumerate(is_original(data.column(reviews, "text"))) if not hit])
+        reviews, _ = without_originals(reviews)
     return reviews, full.source
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from .batching import collate, encode_text
+from .batching import collate, encode_text, truncate
 from .checkpoint import Checkpoint, load_checkpoint
 from .device import place_model
 from .model import SentimentLSTM
+from .text import tokenize
 from .vocab import UNK_ID, Vocab
 
 
@@ -69,6 +70,12 @@ class SentimentPredictor:
             head = self.max_len // 2
             return f"read only the first {head} and the last {self.max_len - head} tokens"
         return f"read only the first {self.max_len} tokens"
+
+    def read_tokens(self, text: str) -> tuple[list[str], list[int]]:
+        """The tokens this predictor reads of ``text`` (after its truncation), and their ids."""
+        tokens = tokenize(check_text(text))
+        kept = [tokens[i] for i in truncate(list(range(len(tokens))), self.max_len, self.truncation)]
+        return kept, self.vocab.encode(kept)
 
     def _encode(self, text: str) -> tuple[list[int], int]:
         return encode_text(check_text(text), self.vocab, self.max_len, self.truncation)

@@ -12,10 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import torch
 
-from .batching import truncate
 from .model import SentimentLSTM
 from .predict import SentimentPredictor
-from .text import tokenize
 from .vocab import PAD_ID, UNK_ID
 
 
@@ -33,9 +31,8 @@ def direction_weights(model: SentimentLSTM) -> tuple[torch.Tensor, torch.Tensor]
 def running_logits(predictor: SentimentPredictor, text: str) -> pd.DataFrame:
     """One row per word read (after the predictor's truncation): the word, the logit of the review up to and
     including it, and that logit's forward, backward and bias parts."""
-    tokens = tokenize(text)
-    tokens = [tokens[i] for i in truncate(list(range(len(tokens))), predictor.max_len, predictor.truncation)]
-    ids = predictor.vocab.encode(tokens) or [UNK_ID]
+    tokens, ids = predictor.read_tokens(text)
+    ids = ids or [UNK_ID]
     model = predictor.model.eval()
     device, n = next(model.parameters()).device, len(ids)
     prefixes = torch.tensor([ids[:t] + [PAD_ID] * (n - t) for t in range(1, n + 1)], device=device)  # [n, n]

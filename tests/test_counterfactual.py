@@ -92,6 +92,21 @@ def test_cli_records_the_options_and_scores_the_pairs(tmp_path, capsys):
     report = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert report["pairs"] == 488 and 0 <= report["both"] <= min(report["original"], report["revised"])
     assert "Kaushik" in report["cad_citation"]
+    assert "trained with the pairs' originals" not in capsys.readouterr().err  # this one was trained without them
+    # the checkpoint records the options, and its validation reviews are drawn again as the run drew them
+    from sentiment_helpers import checkpoint, held_out
+
+    bundle = checkpoint.load_checkpoint(out / "sentiment_lstm.pt")
+    assert bundle.metadata["counterfactuals"] == metrics["counterfactuals"]
+    validation = held_out.held_out_split(bundle, "validation", data.SAMPLE_DIR)
+    assert len(validation) == metrics["n_val"] and not any(counterfactual.is_original(data.column(validation, "text")))
+
+
+def test_scoring_a_model_that_saw_the_originals_says_so(smoke_run, capsys):
+    assert cli.main(["evaluate", "--checkpoint", str(smoke_run.checkpoint_path), "--cad", "dev", "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert "counterfactual dev pairs (245" in captured.out
+    assert "trained with the pairs' originals" in captured.err and "--cad-originals leave-out" in captured.err
 
 
 def test_lesson_08_recorded_figures_are_the_results_file():
