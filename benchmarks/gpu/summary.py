@@ -19,23 +19,15 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def machine_info() -> dict:
     """The kind of machine: GPU model and memory, CUDA, torch, Python, CPU model and cores."""
     importlib.invalidate_caches()  # the check's set-up may have installed packages since this process started
     import torch
 
+    from sentiment_helpers.device import cpu_name
+
     info = {"gpu": None, "gpu_memory_gib": None, "cuda": torch.version.cuda, "torch": str(torch.__version__),
-            "python": platform.python_version(), "cpu": cpu_model(), "cpu_cores": os.cpu_count()}
+            "python": platform.python_version(), "cpu": cpu_name(), "cpu_cores": os.cpu_count()}
     if torch.cuda.is_available():
         properties = torch.cuda.get_device_properties(0)
         info.update(gpu=properties.name, gpu_memory_gib=round(properties.total_memory / 2**30, 1),
