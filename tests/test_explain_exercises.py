@@ -155,14 +155,21 @@ def test_truncation_note_names_the_rule(one_word_model):
 
 
 def test_check_questions_take_letters_and_numbers(capsys):
-    assert exercises.check_question("03-memory", " B ")  # a letter, case and spaces forgiven
-    assert not exercises.check_question("03-memory", "a")
+    assert exercises.check_question("03-memory", " A ")  # a letter, case and spaces forgiven
+    assert "c_t = f * c_(t-1)" in capsys.readouterr().out  # a right answer is explained too
+    assert not exercises.check_question("03-memory", "b")
     assert "hint" in capsys.readouterr().out
     assert exercises.check_question("03-gate-rows", 384) and not exercises.check_question("03-gate-rows", 96)
     assert not exercises.check_question("05-mcnemar", None)
     assert "not answered yet" in capsys.readouterr().out
     with pytest.raises(KeyError, match="no check question"):
         exercises.check_question("99-nothing", "a")
+
+
+def test_multiple_choice_answers_are_spread_over_the_options():
+    letters = [truth for truth, _ in exercises.QUESTIONS.values() if isinstance(truth, str)]
+    counts = {letter: letters.count(letter) for letter in "abc"}
+    assert set(letters) <= set(counts) and max(counts.values()) <= len(letters) // 2, counts
 
 
 def test_first_learning_rate_of_one_cycle_is_checked_against_pytorch():
