@@ -69,17 +69,23 @@ def prepare_data(profile: Profile, data_dir: str | Path | None = None, seed: int
             unlabeled = unlabeled.shuffle(seed=seed).select(range(profile.n_unlabeled))
         dataset["unsupervised"] = unlabeled
     dataset, counterfactuals, pretraining = _counterfactuals(dataset, profile, seed)
+    vocab, train, val, test = _vocabulary_and_encoded(dataset, profile)
+    return PreparedData(dataset, full.source, vocab, train, val, test, seed, dropped, validation, pretraining,
+                        counterfactuals)
+
+
+def _vocabulary_and_encoded(dataset, profile: Profile) -> tuple:
+    """The vocabulary (from train, or train + unlabeled: never validation or test) and the three splits encoded."""
     train_tokens = [tokenize(text) for text in data.column(dataset["train"], "text")]
     vocab_tokens = train_tokens
-    if profile.vocab_source == "train+unlabeled":  # never validation or test
+    if profile.vocab_source == "train+unlabeled":
         vocab_tokens = train_tokens + [tokenize(text) for text in data.column(dataset["unsupervised"], "text")]
     vocab = Vocab.build(vocab_tokens, profile.max_vocab, profile.min_freq)
     encode = lambda split: batching.encode_texts(data.column(dataset[split], "text"),
                                                  data.column(dataset[split], "label"),
                                                  vocab, profile.max_len, profile.truncation,
                                                  tokens=train_tokens if split == "train" else None)
-    return PreparedData(dataset, full.source, vocab, encode("train"), encode("validation"), encode("test"), seed,
-                        dropped, validation, pretraining, counterfactuals)
+    return vocab, encode("train"), encode("validation"), encode("test")
 
 
 def _counterfactuals(dataset, profile: Profile, seed: int) -> tuple[object, dict | None, list[str] | None]:
@@ -131,3 +137,11 @@ def labelled_subset(prepared: PreparedData, n_train: int, seed: int = 42) -> Pre
                                     [encoded.n_tokens[i] for i in rows])
     dataset = datasets.DatasetDict({**prepared.dataset, "train": reviews.select(rows)})
     return replace(prepared, dataset=dataset, train=train, pretraining=prepared.pretraining_texts())
+
+
+def with_own_vocabulary(prepared: PreparedData, profile: Profile) -> PreparedData:
+    """The same reviews with a vocabulary built from their labelled training reviews alone, as ``profile`` says: what
+    a random start needs, since words it never trains on would keep random vectors that no label corrects."""
+    dataset = {split: prepared.dataset[split] for split in ("train", "validation", "test")}
+    vocab, train, val, test = _vocabulary_and_encoded(dataset, profile.with_changes(vocab_source="train"))
+    return replace(prepared, dataset=dataset, vocab=vocab, train=train, validation=val, test=test, pretraining=None)
