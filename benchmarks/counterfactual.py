@@ -48,8 +48,7 @@ def pair_probabilities(predict, split: str) -> dict:
 
 
 def lstm_predict(checkpoint_path: Path):
-    predictor = SentimentPredictor.from_checkpoint(checkpoint_path)
-    return lambda texts: [r.p_positive for r in predictor.predict_batch(list(texts), progress=False)]
+    return SentimentPredictor.from_checkpoint(checkpoint_path).p_positive
 
 
 class Runner:

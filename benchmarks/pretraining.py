@@ -78,8 +78,7 @@ def training_row(name: str, profile: str, seed: int, settings: list[str], data_d
         how = f"{pre['method']}, built in {pre['build_seconds']:.0f} s"
     return {"model": name, "profile": profile if not settings else f"{profile} {' '.join(settings)}",
             "seed": seed, "test_accuracy": metrics["test_accuracy"], "val_accuracy": metrics["val_accuracy"],
-            "probes_right": probes.probes_right(
-                lambda texts: [p.p_positive for p in predictor.predict_batch(list(texts), progress=False)]),
+            "probes_right": probes.probes_right(predictor.p_positive),
             "train_seconds": metrics["train_seconds"], "pretraining": how, "wall_seconds": wall,
             "command": f"python -m sentiment_helpers {' '.join(arguments)} --data-dir {common.DATA}",
             "metrics": metrics}

@@ -8,7 +8,7 @@ lexicons, each test probing one capability (negation, contrast, intensity, invar
 
 A model is any function from texts to p(positive), so every model of the course fits::
 
-    bilstm = lambda texts: [p.p_positive for p in predictor.predict_batch(texts, progress=False)]
+    bilstm = predictor.p_positive
     tfidf = lambda texts: pipeline.predict_proba(texts)[:, 1]
     run_suite(bilstm)                                  # one row per test: cases, failures, an example failure
     failure_table({"BiLSTM": bilstm, "TF-IDF": tfidf})  # tests x models: failure rates, for plots.behaviour_heatmap

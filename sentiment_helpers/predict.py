@@ -126,3 +126,8 @@ class SentimentPredictor:
             for i, p in zip(chunk, self.probabilities([encoded[i][0] for i in chunk]), strict=True):
                 results[i] = self._result(p, encoded[i][0], encoded[i][1], self.max_len)
         return results
+
+    def p_positive(self, texts: Sequence[str]) -> list[float]:
+        """p(positive) of each review, in order: the predictor as a function of texts, the form the probes, the
+        behavioural tests and the ensembles take a model in."""
+        return [p.p_positive for p in self.predict_batch(list(texts), progress=False)]

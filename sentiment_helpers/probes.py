@@ -21,7 +21,7 @@ def probe_table(models: dict[str, Callable[[Sequence[str]], np.ndarray]]) -> pd.
     """One row per probe: the expected label and, per model, p(positive) and whether it is right.
 
     ``models`` maps a name to a function from texts to p(positive), e.g.
-    ``lambda texts: [p.p_positive for p in predictor.predict_batch(texts, progress=False)]``."""
+    ``predictor.p_positive``."""
     table = pd.DataFrame(NEGATION_PROBES, columns=["text", "expected"])
     for name, predict in models.items():
         table[f"{name} p(positive)"] = np.asarray(predict(table.text.tolist()), dtype=float)
