@@ -75,13 +75,13 @@ def clean_outputs(cell) -> list:
     return kept
 
 
-def provenance_line(run: dict) -> str:
-    # the machine's own precision and threads are not what the run used when it ran as the slow stand-in
-    how = (", run as a slow CPU (float32, one PyTorch thread)"
-           if run["command"].startswith(STAND_IN) else "")
-    return (f"{PROVENANCE_MARK} come from one run of this notebook, top to bottom in a fresh kernel, on {run['date']}: "
-            f"the `{run['profile']}` profile on {run['data']}, {run['machine']}{how}. "
-            "Your own run prints its own numbers.")
+def provenance_line(run: dict, path: Path) -> str:
+    """One line: which run the outputs come from. The details (machine, command, versions) are in the notebook's
+    metadata ("course_run") and in docs/development.md."""
+    docs = os.path.relpath(ROOT / "docs" / "development.md", path.parent)
+    data = "the full data" if run["data"].startswith("the full IMDB data") else run["data"]
+    return (f"{PROVENANCE_MARK} come from one run of the `{run['profile']}` profile on {data}, {run['date']} "
+            f"([how]({docs}#the-lessons-stored-outputs)); your own run prints its own numbers.")
 
 
 def lesson_key(path: Path) -> str:
@@ -130,7 +130,7 @@ def store(path: Path, run: dict, env: dict) -> float:
     if lesson_key(path) in STUDY_MINUTES:
         first.source = set_paragraph(first.source, TIME_MARK,
                                      time_line(seconds, STUDY_MINUTES[lesson_key(path)], run["timing_machine"]))
-    first.source = set_paragraph(first.source, PROVENANCE_MARK, provenance_line(run))
+    first.source = set_paragraph(first.source, PROVENANCE_MARK, provenance_line(run, path))
     first.metadata.pop("course", None)
     nbformat.write(notebook, path)
     print(f"stored {path.relative_to(ROOT)} ({seconds:.0f} s)", flush=True)

@@ -78,11 +78,16 @@ def test_only_a_run_of_lesson_04_sets_the_trained_model_aside():
                                                notebooks / "04b_classical_baseline.ipynb"])
 
 
-def test_the_provenance_line_says_when_the_run_was_the_slow_stand_in():
-    run = {"date": "2026-01-01", "profile": "cpu", "data": "the full IMDB data", "machine": "2 CPU cores (X)",
-           "command": f"{store_outputs.STAND_IN} SENTIMENT_PROFILE=cpu python -m scripts.store_outputs"}
-    assert "float32, one PyTorch thread" in store_outputs.provenance_line(run)
-    assert "float32" not in store_outputs.provenance_line({**run, "command": "python -m scripts.store_outputs"})
+def test_the_provenance_line_is_one_short_line_with_a_working_link():
+    run = {"date": "2026-01-01", "profile": "cpu", "data": "the full IMDB data (25,000 + 25,000 reviews)",
+           "machine": "2 CPU cores (X)", "command": f"{store_outputs.STAND_IN} python -m scripts.store_outputs"}
+    for path in (ROOT / "notebooks" / "01_data_exploration.ipynb", ROOT / "notebooks" / "solutions" / "s.ipynb"):
+        line = store_outputs.provenance_line(run, path)
+        assert "\n" not in line and len(line.split()) <= 30, line
+        assert "`cpu` profile on the full data, 2026-01-01" in line and "2 CPU cores" not in line  # in the metadata
+        target = line.split("](")[1].split("#")[0]
+        assert (path.parent / target).resolve() == ROOT / "docs" / "development.md"
+        assert "## The lessons' stored outputs" in (ROOT / "docs" / "development.md").read_text()
 
 
 def test_the_lessons_that_read_lesson_04s_model_are_known():
