@@ -150,12 +150,18 @@ def shaded_words(words: list[str], colours: list[tuple], title: str = "", legend
     return fig
 
 
-def running_logit(frames: dict, highlight: dict | None = None) -> Figure:
+def running_logit(frames: dict, highlight: dict | None = None, columns: int | None = None) -> Figure:
     """One panel per review (``readout.running_logits`` frames, by title): after each word, the logit of the review up
     to there (black), and its forward (blue) and backward (orange) parts; above 0 the model would say positive.
-    ``highlight``: per title, the word positions to mark (e.g. the words an edit changed)."""
-    fig, axes = plt.subplots(1, len(frames), figsize=(6.5 * len(frames), 3.8), sharey=True, squeeze=False)
-    for ax, (title, frame) in zip(axes[0], frames.items(), strict=True):
+    ``highlight``: per title, the word positions to mark (e.g. the words an edit changed). ``columns``: panels per
+    row (default: all in one row)."""
+    columns = columns or len(frames)
+    rows = -(-len(frames) // columns)
+    width = 6.5 if columns < 3 else 4.2
+    fig, axes = plt.subplots(rows, columns, figsize=(width * columns, 3.6 * rows), sharey=True, squeeze=False)
+    for ax in axes.flat[len(frames):]:
+        ax.set_visible(False)
+    for ax, (title, frame) in zip(axes.flat, frames.items(), strict=False):  # spare panels hidden above
         steps = np.arange(1, len(frame) + 1)
         ax.axhline(0, color="grey", lw=0.8)
         ax.plot(steps, frame["forward"], color="#1f77b4", lw=1, label="forward part")
@@ -166,7 +172,8 @@ def running_logit(frames: dict, highlight: dict | None = None) -> Figure:
         every = max(1, len(frame) // 25)
         ax.set_xticks(steps[::every], frame["word"][::every], rotation=90, fontsize=8)
         ax.set(title=title, xlabel="after this word")
-    axes[0][0].set_ylabel("logit of the review so far")
+    for row in axes:
+        row[0].set_ylabel("logit of the review so far")
     axes[0][0].legend(loc="best", fontsize=8)
     fig.tight_layout()
     return fig

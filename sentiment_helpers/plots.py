@@ -162,21 +162,55 @@ def accuracy_bars(table: pd.DataFrame, title: str = "") -> Figure:
     return fig
 
 
-def learning_curve(table: pd.DataFrame, title: str = "") -> Figure:
-    """Test accuracy (columns: models) against the number of labelled training reviews (index), log scale."""
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for i, model in enumerate(table.columns):
-        points = table[model].dropna()
-        ax.plot(points.index, points.to_numpy(), "o-", color=f"C{i}", label=model)
+def learning_curve(runs: pd.DataFrame, live: pd.DataFrame | None = None, title: str = "") -> Figure:
+    """Test accuracy against the number of labelled training reviews (log scale), one line per model.
+
+    ``runs``: recorded runs, one row each (columns model, labelled, test_accuracy): the line joins their means, and a
+    count with two or more seeds gets an error bar of one standard deviation. ``live``: a lesson's own runs (index:
+    labelled reviews, columns: models, one seed each), drawn as open diamonds in the same colours."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    models = list(dict.fromkeys(runs["model"]))
+    for i, model in enumerate(models):
+        stats = runs[runs["model"] == model].groupby("labelled")["test_accuracy"].agg(["mean", "std", "size"])
+        ax.errorbar(stats.index, stats["mean"], yerr=stats["std"].where(stats["size"] > 1), fmt="o-",
+                    color=f"C{i}", capsize=3, label=f"{model} (recorded)")
+        if live is not None and model in live:
+            points = live[model].dropna()
+            ax.plot(points.index, points.to_numpy(), "D", mfc="none", mew=1.5, ms=8, color=f"C{i}")
+    if live is not None:
+        ax.plot([], [], "D", mfc="none", color="grey", label="this lesson's run (one seed, fewer test reviews)")
+    counts = sorted(set(runs["labelled"]) | set(live.index if live is not None else []))
     ax.set_xscale("log")
-    ax.set_xticks(list(table.index), [f"{n:,}" for n in table.index])
+    ax.set_xticks(counts, [f"{n:,}" for n in counts])
     ax.minorticks_off()
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
-    ax.set_xlabel("labelled training reviews")
-    ax.set_ylabel("test accuracy")
-    ax.set_title(title)
-    ax.legend()
+    ax.set(xlabel="labelled training reviews", ylabel="test accuracy", title=title)
+    ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def scoreboard(table: pd.DataFrame, title: str = "Every model, one axis: test accuracy") -> Figure:
+    """``scoreboard.table`` drawn: a dot per model at its mean test accuracy, a thick bar over its seeds' range, a
+    thin bar of two standard errors of the test set either way; the lesson's own runs ("this run") as open dots."""
+    table = table.sort_values("test accuracy")
+    fig, ax = plt.subplots(figsize=(8.5, 0.5 * len(table) + 1.4))
+    for y, (_, row) in enumerate(table.iterrows()):
+        recorded = row["source"] != "this run"
+        colour = "C0" if recorded else "C1"
+        ax.errorbar(row["test accuracy"], y, xerr=2 * row["standard error"], fmt="none", ecolor=colour, capsize=3)
+        ax.plot([row["lowest seed"], row["highest seed"]], [y, y], lw=6, color=colour, alpha=0.35)
+        ax.plot(row["test accuracy"], y, "o", ms=7, color=colour, mfc=colour if recorded else "white", mew=1.5)
+        seeds = f", {row['seeds']} seeds" if row["seeds"] > 1 else ""
+        ax.text(row["test accuracy"] + 2 * row["standard error"] + 0.001, y, f"{row['test accuracy']:.2%}{seeds}",
+                va="center", fontsize=8)
+    ax.set_yticks(range(len(table)), table.index)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
+    low, high = table["lowest seed"].min(), table["highest seed"].max()
+    ax.set_xlim(low - 0.01, high + 0.02)
+    ax.set(xlabel="test accuracy (filled: recorded on all 25,000 test reviews; open: this run)", title=title)
+    ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig
 
