@@ -1,4 +1,5 @@
-"""The README's and docs/results.md's tables that copy benchmarks/results/*.json, written from those files.
+"""The README's and docs/results.md's tables that copy benchmarks/results/*.json, written from those files, and the
+workshop plans of docs/instructors.md, computed from benchmarks/results/lesson-times.json (scripts/day_plan.py).
 
     python -m scripts.results_tables          # rewrite every table between its markers
     python -m scripts.results_tables --check  # exit 1, naming them, if a committed table differs from its JSON
@@ -268,12 +269,25 @@ def ablation(r: Results) -> str:
         for w, row in zip(words, r.rows("ablation-cpu"), strict=True)])
 
 
+def day_plan(r: Results) -> str:
+    from scripts import day_plan  # here, not above: it uses this module's table()
+
+    return day_plan.day(r)
+
+
+def half_day_plan(r: Results) -> str:
+    from scripts import day_plan
+
+    return day_plan.half_day(r)
+
+
 TABLES = {  # a text, and the tables it holds by name
     "README.md": {"results": readme_results},
     "docs/results.md": {"accuracy": accuracy, "from-scratch": scratch, "pretraining": pretraining,
                         "profile-choice": profile_choice, "ngram-choice": ngram_choice, "speed-xeon": speed_xeon,
                         "speed-amd": speed_amd, "predict-memory": predict_memory, "ablation": ablation,
                         "counterfactual": counterfactual},
+    "docs/instructors.md": {"day-plan": day_plan, "half-day-plan": half_day_plan},  # from lesson-times.json
 }
 
 

@@ -18,7 +18,8 @@ shows an absolute path of this machine, stops the script before that notebook is
 It is also the course's one timing of the lessons: each notebook's run time goes to
 benchmarks/results/lesson-times.{json,md} (each written whole, by benchmarks/common.py), each lesson's first cell
 states it in its "**Time:**" line (with the study time of STUDY_MINUTES), and `--tables` rewrites the lesson tables
-of README.md and docs/instructors.md from that file. The data folder is reached as data/imdb (a link made here if
+of README.md and docs/instructors.md and the workshop plans of docs/instructors.md (scripts/results_tables.py) from
+that file. The data folder is reached as data/imdb (a link made here if
 missing), so outputs show the path a learner who followed the README has.
 """
 from __future__ import annotations
@@ -38,6 +39,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from benchmarks.common import write_results
+from scripts import results_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 PROVENANCE_MARK = "> **Outputs shown here**"
@@ -193,8 +195,8 @@ def main() -> None:
     parser.add_argument("--data-dir", default=os.environ.get("IMDB_DATA_DIR"),
                         help="the full IMDB data (default: $IMDB_DATA_DIR)")
     parser.add_argument("--tables", action="store_true",
-                        help="run nothing: rewrite the lesson tables of README.md and docs/instructors.md from "
-                             "benchmarks/results/lesson-times.json")
+                        help="run nothing: rewrite the lesson tables of README.md and docs/instructors.md, and the "
+                             "workshop plans, from benchmarks/results/lesson-times.json")
     args = parser.parse_args()
     if args.tables:
         return write_tables()
@@ -278,7 +280,8 @@ def fill_time_column(table: str, column: str = "run / study time") -> str:
 
 
 def write_tables() -> None:
-    """Rewrite the lesson tables between the markers: README.md's time column, docs/instructors.md's whole table."""
+    """Rewrite the lesson tables between the markers: README.md's time column, docs/instructors.md's whole table;
+    then every table of scripts/results_tables.py, the workshop plans of docs/instructors.md among them."""
     for doc in (ROOT / "README.md", ROOT / "docs" / "instructors.md"):
         if doc.is_file() and TABLE_START in doc.read_text():
             before, rest = doc.read_text().split(TABLE_START, 1)
@@ -289,6 +292,7 @@ def write_tables() -> None:
                 table = lesson_table().replace("](notebooks/", "](../notebooks/")
             doc.write_text(f"{before}{TABLE_START}\n{table}\n{TABLE_END}{after}")
             print(f"rewrote the lesson table of {doc.relative_to(ROOT)}")
+    results_tables.main([])
 
 
 if __name__ == "__main__":
