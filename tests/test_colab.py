@@ -1,4 +1,4 @@
-"""Colab, without Colab: the lessons carry the model from one notebook to the next through Google Drive."""
+"""Colab, without Colab: the lessons carry the model and the data from one notebook to the next through Google Drive."""
 import pytest
 
 from sentiment_helpers import colab, paths, pipeline
@@ -36,6 +36,46 @@ def test_a_refused_drive_says_what_it_means(in_colab, tmp_path, capsys):
     message = capsys.readouterr().err
     assert "not mounted" in message and "will train its own" in message
     assert paths.default_artifacts_dir() != tmp_path / "drive"
+
+
+def test_outside_colab_the_data_folder_is_local_and_full(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    folder = colab.imdb_data_folder(mount=lambda where: pytest.fail("mounted outside Colab"))
+    assert folder == tmp_path / "data" / "imdb" and folder.is_absolute()
+
+
+def test_in_colab_the_data_folder_is_in_drive_beside_the_artifacts(in_colab, tmp_path):
+    mounted = []
+    folder = tmp_path / "MyDrive" / "imdb-sentiment-course" / "imdb"
+    assert colab.imdb_data_folder(folder, mount=mounted.append) == folder
+    assert mounted == [str(colab.DRIVE_MOUNT)] and folder.is_dir()
+    assert colab.DRIVE_DATA.parent == colab.DRIVE_ARTIFACTS.parent  # one course folder in Drive
+    assert colab.DRIVE_DATA.relative_to(colab.DRIVE_MOUNT).parts == ("MyDrive", "imdb-sentiment-course", "imdb")
+
+
+def test_a_refused_drive_leaves_the_data_here_and_says_so(in_colab, tmp_path, monkeypatch, capsys):
+    def refuse(where):
+        raise ValueError("mount failed: the user did not allow access")
+
+    monkeypatch.chdir(tmp_path)
+    assert colab.imdb_data_folder(tmp_path / "drive", mount=refuse) == tmp_path / "data" / "imdb"
+    message = capsys.readouterr().err
+    assert "not mounted" in message and "The data stays on this Colab machine" in message
+
+
+def test_the_ratings_instructions_download_into_the_drive_folder():
+    """Lessons 01 and 05 and the Colab page download the star ratings where the next lesson finds them."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    texts = {"colab-and-gpu.md": (root / "docs" / "colab-and-gpu.md").read_text()}
+    for name in ("01_data_exploration.ipynb", "05_evaluation.ipynb"):
+        cells = json.loads((root / "notebooks" / name).read_text())["cells"]
+        texts[name] = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    for name, text in texts.items():
+        assert "colab.imdb_data_folder()" in text and 'download --out "{folder}" --from-archive' in text, name
+        assert 'os.environ["IMDB_DATA_DIR"] = str(folder)' in text and "/content/imdb" not in text, name
 
 
 def test_no_checkpoint_in_colab_trains_the_cpu_profile_there(in_colab, tmp_path, monkeypatch, capsys):
@@ -82,6 +122,7 @@ def test_what_the_colab_pages_say_matches_the_notebooks():
         key = path.name.split("_")[0]
         if notebook["metadata"].get("accelerator") == "GPU":
             gpu.add(key)
+            assert notebook["metadata"].get("colab", {}).get("gpuType") == "T4", path.name  # the Colab page says T4
         if "keep_artifacts_in_drive" in code:
             drive.add(key)
     for page in (root / "README.md", root / "docs" / "colab-and-gpu.md"):
