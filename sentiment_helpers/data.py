@@ -31,8 +31,9 @@ RATINGS_HINT = (
     "them. To get it: `python -m sentiment_helpers download --out data/imdb --from-archive` (downloads "
     "aclImdb_v1.tar.gz from Stanford once, about 80 MB), then set IMDB_DATA_DIR to that folder's full path and load "
     "the data again. "
-    "In Colab: `!python -m sentiment_helpers download --out /content/imdb --from-archive`, then "
-    "`os.environ['IMDB_DATA_DIR'] = '/content/imdb'`.")
+    "In Colab, keep it in Google Drive, where the next lessons find it: `folder = colab.imdb_data_folder()`, "
+    "`!python -m sentiment_helpers download --out \"{folder}\" --from-archive`, then "
+    "`os.environ['IMDB_DATA_DIR'] = str(folder)`.")
 _hub_failure: str | None = None  # remembered, so a learner waits for an unreachable hub at most once
 _told: set[str] = set()
 
