@@ -1,7 +1,8 @@
 """The figures that explain how a method works or what a model read: the LSTM cell, how far its gradient reaches,
-a bidirectional LSTM unrolled over a short review (and the states its classifier reads), word2vec's context window, a map of word vectors, a review's words shaded by their attribution, and the running logit
-of a review read word by word. Each function
-returns a matplotlib Figure (it never calls plt.show()). The figures of runs and evaluations are in ``plots``."""
+a bidirectional LSTM unrolled over a short review (and the states its classifier reads), word2vec's context window,
+a map of word vectors, a review's words shaded by their attribution, and the running logit of a review read word by
+word. Each function returns a matplotlib Figure (it never calls plt.show()). The figures of runs and evaluations are
+in ``plots``."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
