@@ -1,7 +1,8 @@
 """The figures that explain how a method works or what a model read: the LSTM cell, how far its gradient reaches,
-word2vec's context window, a map of word vectors, a review's words shaded by their attribution, and the running logit
-of a review read word by word. Each function
-returns a matplotlib Figure (it never calls plt.show()). The figures of runs and evaluations are in ``plots``."""
+a bidirectional LSTM unrolled over a short review (and the states its classifier reads), word2vec's context window,
+a map of word vectors, a review's words shaded by their attribution, and the running logit of a review read word by
+word. Each function returns a matplotlib Figure (it never calls plt.show()). The figures of runs and evaluations are
+in ``plots``."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -177,3 +178,61 @@ def running_logit(frames: dict, highlight: dict | None = None, columns: int | No
     axes[0][0].legend(loc="best", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def bilstm_unrolled(words: list[str]) -> Figure:
+    """One bidirectional layer unrolled over a short review padded with "<pad>", drawn twice: the states the classifier
+    reads with pooling="last" (forward at the last word, backward at the first) and with "maxmean" (every word's
+    states). The backward LSTM reads the words reversed within the review's length, so both directions reach the pads
+    only after the last word: those states (grey) are computed and never read."""
+    fig, axes = plt.subplots(2, 1, figsize=(9, 7))
+    titles = {"last": 'pooling="last" (the reference design): two states, [B, 2H]',
+              "maxmean": 'pooling="maxmean" (the cpu and full profiles): max and mean over the words, [B, 4H]'}
+    for ax, (pooling, title) in zip(axes, titles.items(), strict=True):
+        _bilstm_panel(ax, words, pooling)
+        ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def _bilstm_panel(ax, words: list[str], pooling: str) -> None:
+    length, rows = sum(w != "<pad>" for w in words), {"forward": 1.3, "backward": 2.5}
+    colours, grey = {"forward": "#1f77b4", "backward": "#ff7f0e"}, "#aaaaaa"
+    ax.set(xlim=(-1.6, len(words) - 0.4), ylim=(-0.4, 4.3))
+    ax.axis("off")
+    read = {("forward", length - 1), ("backward", 0)} if pooling == "last" else {
+        (d, t) for d in rows for t in range(length)}
+    for name, y in rows.items():
+        ax.text(-1.5, y, f"{name}\nLSTM", fontsize=10, va="center", color=colours[name])
+    for t, word in enumerate(words):
+        real = t < length
+        ax.text(t, 0, word, ha="center", va="center", fontsize=11, color="black" if real else grey)
+        for name, y in rows.items():
+            colour = colours[name] if real else grey
+            ax.annotate("", xy=(t + (0.12 if name == "backward" else -0.12), y - 0.3), xytext=(t, 0.25),
+                        arrowprops=dict(arrowstyle="->", color=grey, lw=0.8), zorder=1)
+            accent = r"\overrightarrow" if name == "forward" else r"\overleftarrow"
+            is_read = (name, t) in read
+            ax.text(t, y, rf"${accent}{{h}}_{t + 1}$", ha="center", va="center", fontsize=12, zorder=3,
+                    bbox=dict(boxstyle="round,pad=0.35", fc=colour if is_read else ("white" if real else "#eeeeee"),
+                              ec=colour, lw=2.5 if is_read else 1))
+            if is_read:
+                ax.annotate("", xy=((len(words) - 1) / 2, 3.55), xytext=(t, y + 0.3), zorder=2,
+                            arrowprops=dict(arrowstyle="->", color=colour, lw=1.2, alpha=0.7))
+        if t + 1 < len(words):  # the forward LSTM goes on over the pads; nothing reads those states
+            ax.annotate("", xy=(t + 0.65, rows["forward"]), xytext=(t + 0.35, rows["forward"]),
+                        arrowprops=dict(arrowstyle="->", lw=1.5, color=colours["forward"] if t + 1 < length else grey))
+        if t + 1 < length:  # the backward LSTM reads the words right to left...
+            ax.annotate("", xy=(t + 0.35, rows["backward"]), xytext=(t + 0.65, rows["backward"]),
+                        arrowprops=dict(arrowstyle="->", lw=1.5, color=colours["backward"]))
+        elif t > length:  # ...then, after the first word, the pads: reversing within the length leaves them at the end
+            ax.annotate("", xy=(t - 0.35, rows["backward"]), xytext=(t - 0.65, rows["backward"]),
+                        arrowprops=dict(arrowstyle="->", lw=1, color=grey, linestyle="--"))
+    pads = len(words) - length
+    if pads:
+        ax.text(length + (pads - 1) / 2, rows["backward"] + 0.5, "grey: run over the pads,\nnever read",
+                ha="center", va="bottom", fontsize=8, color="grey")
+    what = (rf"$[\overrightarrow{{h}}_{length};\ \overleftarrow{{h}}_1]$" if pooling == "last"
+            else rf"max and mean over $t \leq {length}$ of $[\overrightarrow{{h}}_t;\ \overleftarrow{{h}}_t]$")
+    ax.text((len(words) - 1) / 2, 3.85, what + r"  $\rightarrow$ dropout, linear $\rightarrow$ logit", ha="center",
+            va="center", fontsize=11, bbox=dict(boxstyle="round,pad=0.35", fc="#f3f6fa", ec="#4a6fa5"))
