@@ -6,16 +6,17 @@ At each count and seed, the same labelled reviews (``prepare.labelled_subset``: 
 - TF-IDF + logistic regression and the NB-weighted n-grams (lesson 04b);
 - the `cpu-pretrained` BiLSTM from a random start, with a vocabulary of its own labelled reviews;
 - the same BiLSTM started from word2vec (frozen), the vectors read from every training and unlabeled review's text.
-Every BiLSTM run takes at least MIN_STEPS optimizer steps: the profile's 3 epochs over 250 reviews are 12 steps,
-too few to learn anything, so fewer labels get more epochs (``epochs_for``), keeping the one-cycle schedule and the
-best epoch by validation. The validation split (split seed 42) and the test set (all 25,000 reviews) are the same
-for every run; the seed drives which labelled reviews are drawn and the BiLSTM's initialisation. Rows are written
-after every run, so an interrupted run keeps its rows. The runs' checkpoints go to
+Every BiLSTM run takes at least MIN_STEPS optimizer steps: the profile's 3 epochs over 250 reviews are 12 steps, too
+few to learn anything, so fewer labels get more epochs (``epochs_for``), keeping the one-cycle schedule and the best
+epoch by validation, with no time cap. The validation split (split seed 42) and the test set (all 25,000 reviews) are
+the same for every run; the seed drives which labelled reviews are drawn and the BiLSTM's initialisation. Rows are
+written after every run, so an interrupted run keeps its rows. The runs' checkpoints go to
 benchmarks/results/runs/learning-curve/ (not committed).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import statistics
@@ -71,7 +72,8 @@ def bilstm_row(model: str, profile, subset: prepare.PreparedData, n: int, seed: 
                                 epochs=epochs_for(profile, n))
     return {"model": model, "labelled": n, "seed": seed, "test_accuracy": run.metrics["test_accuracy"],
             "val_accuracy": run.metrics["val_accuracy"], "train_seconds": run.metrics["train_seconds"],
-            "epochs": epochs_for(profile, n), "best_epoch": run.metrics["best_epoch"]}
+            "epochs": epochs_for(profile, n), "best_epoch": run.metrics["best_epoch"],
+            "history": run.fit.history.epochs}  # per epoch: training and validation loss and accuracy
 
 
 def main() -> None:
@@ -79,10 +81,12 @@ def main() -> None:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--counts", type=int, nargs="+", default=[250, 1000, 4000, 10000, 22500])
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43])
+    parser.add_argument("--resume", action="store_true", help="keep the results file's rows and run only the rest")
     args = parser.parse_args()
     runs_dir = common.RESULTS / "runs" / "learning-curve"
     os.environ.update({"SENTIMENT_ARTIFACTS": str(runs_dir / "artifacts"), **common.OFFLINE})
-    pretrained = get_profile("cpu-pretrained")
+    # no time cap: a run cut short by the profile's budget would be a point of a different curve
+    pretrained = get_profile("cpu-pretrained").with_changes(max_train_seconds=None)
     random_start = without_pretraining(pretrained)
     prepared = prepare.prepare_data(pretrained, args.data_dir, seed=SPLIT_SEED)
     machine = common.machine()
@@ -93,7 +97,8 @@ def main() -> None:
               f"NB n-grams, trained on the same labelled reviews at each count and seed; validation split seed "
               f"{SPLIT_SEED}. Data: {common.DATA}; {common.machine_line(machine)}, {time.strftime('%Y-%m-%d')}.\n"
               f"Command: `{command}`\n\n")
-    rows: list[dict] = []
+    rows: list[dict] = json.loads((common.RESULTS / f"{NAME}.json").read_text())["rows"] if args.resume else []
+    done = {(r["model"], r["labelled"], r["seed"]) for r in rows}
 
     def record(new: list[dict]) -> None:
         rows.extend(new)
@@ -110,12 +115,15 @@ def main() -> None:
     for n in args.counts:
         for seed in args.seeds:
             subset = prepare.labelled_subset(prepared, n, seed=seed)
-            record(baseline_rows(subset, n, seed))
-            record([bilstm_row("BiLSTM, word2vec start", pretrained, subset, n, seed,
-                               runs_dir / f"word2vec-{n}-seed{seed}")])
-            record([bilstm_row("BiLSTM, random start", random_start,
-                               prepare.with_own_vocabulary(subset, random_start), n, seed,
-                               runs_dir / f"random-{n}-seed{seed}")])
+            if ("TF-IDF", n, seed) not in done:
+                record(baseline_rows(subset, n, seed))
+            if ("BiLSTM, word2vec start", n, seed) not in done:
+                record([bilstm_row("BiLSTM, word2vec start", pretrained, subset, n, seed,
+                                   runs_dir / f"word2vec-{n}-seed{seed}")])
+            if ("BiLSTM, random start", n, seed) not in done:
+                record([bilstm_row("BiLSTM, random start", random_start,
+                                   prepare.with_own_vocabulary(subset, random_start), n, seed,
+                                   runs_dir / f"random-{n}-seed{seed}")])
 
 
 if __name__ == "__main__":

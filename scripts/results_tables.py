@@ -112,6 +112,18 @@ def counterfactual(r: Results) -> str:
                  [row(result) for result in r.rows("counterfactual-cpu")])
 
 
+def learning_curve(r: Results) -> str:
+    """Lesson 07's learning curve: mean test accuracy (and range) over seeds, per model and label count."""
+    rows = r.rows("learning-curve-cpu")
+    counts = sorted({row["labelled"] for row in rows})
+    models = list(dict.fromkeys(row["model"] for row in rows))
+
+    def cell(model: str, n: int) -> str:
+        values = [row["test_accuracy"] for row in rows if row["model"] == model and row["labelled"] == n]
+        return f"{pct(statistics.mean(values))} ({span(values)})" if len(values) > 1 else pct(values[0])
+    return table(["model", *[f"{n:,} labelled" for n in counts]], [[m, *[cell(m, n) for n in counts]] for m in models])
+
+
 SLOW, BF16, XEON, EPYC = ("AMD EPYC, 1 thread, 2026-11-29", "AMD EPYC with native bf16, 2026-11-29",
                           "Xeon, 2026-11-27", "AMD EPYC, 2026-11-28")
 TRAIN = "`python -m sentiment_helpers train --profile"
@@ -286,7 +298,7 @@ TABLES = {  # a text, and the tables it holds by name
     "docs/results.md": {"accuracy": accuracy, "from-scratch": scratch, "pretraining": pretraining,
                         "profile-choice": profile_choice, "ngram-choice": ngram_choice, "speed-xeon": speed_xeon,
                         "speed-amd": speed_amd, "predict-memory": predict_memory, "ablation": ablation,
-                        "counterfactual": counterfactual},
+                        "counterfactual": counterfactual, "learning-curve": learning_curve},
     "docs/instructors.md": {"day-plan": day_plan, "half-day-plan": half_day_plan},  # from lesson-times.json
 }
 

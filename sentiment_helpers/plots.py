@@ -183,6 +183,7 @@ def learning_curve(runs: pd.DataFrame, live: pd.DataFrame | None = None, title: 
     ax.set_xscale("log")
     ax.set_xticks(counts, [f"{n:,}" for n in counts])
     ax.minorticks_off()
+    ax.yaxis.set_major_locator(plt.MultipleLocator(0.05))  # whole 5-point steps: every tick label exact
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
     ax.set(xlabel="labelled training reviews", ylabel="test accuracy", title=title)
     ax.legend(fontsize=8)

@@ -62,3 +62,19 @@ def test_04_quotes_the_recorded_eight_epoch_run():
     cells = json.loads((ROOT / "notebooks" / "04_training.ipynb").read_text())["cells"]
     text = next("".join(c["source"]) for c in cells if "training-runs-cpu.md" in "".join(c["source"]))
     assert "all 8 of its epochs" in text and "at epoch 4" in text
+
+
+def test_04_copies_the_recorded_overfitting_run():
+    """Lesson 04 plots a recorded run's per-epoch history: that of learning-curve-cpu.json's random start on 1,000
+    labelled reviews, seed 42, to the 4 decimals it shows."""
+    cells = [c for c in code_cells(ROOT / "notebooks" / "04_training.ipynb") if "overfit_run = pd.DataFrame" in c]
+    assert len(cells) == 1
+    call = next(node for node in ast.walk(ast.parse(cells[0])) if isinstance(node, ast.Dict))
+    lesson = {ast.literal_eval(k): ast.literal_eval(v) for k, v in zip(call.keys, call.values, strict=True)}
+    rows = json.loads((RESULTS / "learning-curve-cpu.json").read_text())["rows"]
+    run = next(r for r in rows if r["model"] == "BiLSTM, random start" and r["labelled"] == 1000 and r["seed"] == 42)
+    keys = {"training loss": "train_loss", "validation loss": "val_loss", "training accuracy": "train_accuracy",
+            "validation accuracy": "val_accuracy"}
+    for column, key in keys.items():
+        assert lesson[column] == pytest.approx([epoch[key] for epoch in run["history"]], abs=5e-5), column
+    assert len(run["history"]) == run["epochs"]  # every planned epoch ran: nothing cut it short
