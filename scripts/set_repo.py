@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = ("README.md", "CITATION.cff", "pyproject.toml", "docs/*.md", "notebooks/**/*.ipynb")
 REPO = r"[\w.-]+/[\w.-]*[\w-]"  # OWNER/NAME, not the full stop after it
 REF = r"\w(?:[\w.-]*[\w-])?"
-END = r"(?![\w-]|\.[\w-])"  # the whole name: not a/b of a/b-c or a/b.c
+END = r"(?![\w-]|\.(?!git\b)[\w-])"  # the whole name: not a/b of a/b-c or a/b.c, but a/b of a/b.git
 VALID_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?/(?!\.\.?$)[A-Za-z0-9_.-]{1,100}")
 
 

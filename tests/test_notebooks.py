@@ -158,3 +158,22 @@ def test_lessons_that_share_the_model_keep_it_in_drive_before_using_it(prefix):
     drive = code.index("colab.keep_artifacts_in_drive()")
     uses = [code.index(name) for name in ("default_checkpoint_path", "ensure_checkpoint") if name in code]
     assert uses and drive < min(uses)
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_lessons_hold_learner_facing_text_and_code_only(path):
+    for cell in cells(path):
+        text = source(cell)
+        assert "SMOKE" not in text and "NBVAL_CHECK_OUTPUT" not in text, f"{path.name}: {text[:80]!r}"
+        if cell["cell_type"] == "markdown":  # a screenful: longer prose is split where its idea changes
+            assert len(text.split()) <= 250, f"{path.name}: {len(text.split())} words: {text[:80]!r}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_each_lesson_opens_with_its_conclusion(path):
+    first = source(cells(path)[0])
+    assert first.count("**In short**") == 1, f"{path.name}: the first cell has no '**In short**' section"
+    in_short = first.split("**In short**")[1]
+    bullets = [line for line in in_short.splitlines() if line.startswith("- ")]
+    assert 2 <= len(bullets) <= 4, f"{path.name}: {len(bullets)} bullets in 'In short'"
+    assert "\n\n" not in in_short.strip(), f"{path.name}: 'In short' must end the first cell"
