@@ -210,7 +210,8 @@ def scoreboard(table: pd.DataFrame, title: str = "Every model, one axis: test ac
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
     low, high = table["lowest seed"].min(), table["highest seed"].max()
     ax.set_xlim(low - 0.01, high + 0.02)
-    ax.set(xlabel="test accuracy (filled: recorded on all 25,000 test reviews; open: this run)", title=title)
+    this_run = "; open: this run" if (table["source"] == "this run").any() else ""
+    ax.set(xlabel=f"test accuracy (filled: recorded on all 25,000 test reviews{this_run})", title=title)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig

@@ -52,8 +52,10 @@ def test_the_table_has_the_standard_error_of_the_test_set():
 
 
 def test_the_figures_draw_every_model_and_count():
+    assert "open" not in plots.scoreboard(scoreboard.table(scoreboard.LESSON_07)).axes[0].get_xlabel()
     table = scoreboard.table(scoreboard.LESSON_07, {"mine (this run)": 0.9})
     figure = plots.scoreboard(table)
+    assert "open: this run" in figure.axes[0].get_xlabel()
     assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == list(table.sort_values("test accuracy").index)
     runs = scoreboard.learning_curve_runs()
     live = pd.DataFrame({"TF-IDF": [0.88]}, index=[4_000])
