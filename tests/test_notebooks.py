@@ -177,3 +177,9 @@ def test_each_lesson_opens_with_its_conclusion(path):
     bullets = [line for line in in_short.splitlines() if line.startswith("- ")]
     assert 2 <= len(bullets) <= 4, f"{path.name}: {len(bullets)} bullets in 'In short'"
     assert "\n\n" not in in_short.strip(), f"{path.name}: 'In short' must end the first cell"
+
+
+def test_the_readme_stays_a_front_door():
+    """README.md is what the course is, for whom, the two commands, the lessons and the headline results: details
+    live in docs/, so it stays under 12,000 bytes."""
+    assert len((ROOT / "README.md").read_bytes()) < 12_000
