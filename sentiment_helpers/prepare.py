@@ -142,6 +142,8 @@ def labelled_subset(prepared: PreparedData, n_train: int, seed: int = 42) -> Pre
 def with_own_vocabulary(prepared: PreparedData, profile: Profile) -> PreparedData:
     """The same reviews with a vocabulary built from their labelled training reviews alone, as ``profile`` says: what
     a random start needs, since words it never trains on would keep random vectors that no label corrects."""
-    dataset = {split: prepared.dataset[split] for split in ("train", "validation", "test")}
+    import datasets
+
+    dataset = datasets.DatasetDict({split: prepared.dataset[split] for split in ("train", "validation", "test")})
     vocab, train, val, test = _vocabulary_and_encoded(dataset, profile.with_changes(vocab_source="train"))
     return replace(prepared, dataset=dataset, vocab=vocab, train=train, validation=val, test=test, pretraining=None)

@@ -101,3 +101,15 @@ def test_commands_and_records_name_no_folder_of_the_machine(monkeypatch, tmp_pat
 @pytest.mark.parametrize("path", sorted((ROOT / "benchmarks" / "results").glob("*.json")), ids=lambda p: p.name)
 def test_every_results_json_is_valid(path):
     json.loads(path.read_text())
+
+
+def test_every_learning_curve_bilstm_run_takes_enough_steps():
+    """With few labels the profile's epochs would be a handful of steps: epochs_for adds epochs up to MIN_STEPS."""
+    from benchmarks.learning_curve import MIN_STEPS, epochs_for
+    from sentiment_helpers.profiles import get_profile
+
+    profile = get_profile("cpu-pretrained")
+    for n in (250, 1000, 4000, 22500):
+        steps_per_epoch = -(-n // profile.batch_size)
+        assert epochs_for(profile, n) * steps_per_epoch >= MIN_STEPS and epochs_for(profile, n) >= profile.epochs
+    assert epochs_for(profile, 22500) == profile.epochs  # enough steps already: the profile as it is

@@ -169,3 +169,20 @@ def test_stratified_split_is_datasets_own_split(n_train, n_test):
     theirs = reviews.train_test_split(train_size=n_train, test_size=n_test, seed=42, stratify_by_column="label")
     for part in ("train", "test"):
         assert data.column(ours[part], "text") == data.column(theirs[part], "text")
+
+
+def test_a_random_start_gets_a_vocabulary_of_its_own_labelled_reviews_only():
+    """prepare.with_own_vocabulary (lesson 07's random start): words come from the labelled subset's training reviews,
+    never from the reviews left out of it, and validation and test stay the very same reviews."""
+    from sentiment_helpers import prepare, profiles
+    from sentiment_helpers.text import tokenize
+
+    profile = profiles.get_profile("smoke")
+    prepared = prepare.prepare_data(profile, data.SAMPLE_DIR)
+    subset = prepare.labelled_subset(prepared, 200, seed=43)
+    own = prepare.with_own_vocabulary(subset, profile)
+    seen = {word for text in data.column(subset.dataset["train"], "text") for word in tokenize(text)}
+    assert set(own.vocab.itos[2:]) <= seen
+    assert set(own.vocab.itos[2:]) != set(prepared.vocab.itos[2:])
+    assert len(own.train) == 200 and own.test.labels == prepared.test.labels
+    assert data.column(own.dataset["test"], "text") == data.column(prepared.dataset["test"], "text")

@@ -14,7 +14,7 @@ MACHINE_PATHS = ["/" + "work/", "shared" + "/data", "../" + "shared", "/" + "roo
                  "." + "library/"]
 RUNNER_WORDS = ["device" + " tool", "budget" + "_left", "files" + "_at", "give" + "_back", "timeout" + "_s",
                 "in" + "_flight", "can_start" + "_another", "idle" + "_release", "nvidia-h100" + "-x1",
-                "nvidia" + "-h200", "KINDS" + ".md", "remote" + "-run", "--" + "carry", "carry" + " list",
+                "nvidia" + "-h200", "KINDS" + ".md", "remote" + "-run", "--" + "car" + "ry", "car" + "ry list",
                 "carried" + " path"]
 FORBIDDEN = re.compile("|".join(re.escape(word) for word in MACHINE_PATHS + RUNNER_WORDS)
                        + r"|\ble" + r"ase\b", re.IGNORECASE)

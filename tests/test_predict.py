@@ -105,3 +105,8 @@ def test_training_stores_a_validation_temperature_and_calibrate_checkpoint_refit
     checkpoint.save_checkpoint(copy, bundle.model, bundle.vocab, bundle.max_len, bundle.truncation, bundle.metadata)
     assert held_out.calibrate_checkpoint(copy, data_dir=data.SAMPLE_DIR) == pytest.approx(expected, rel=1e-3)
     assert checkpoint.load_checkpoint(copy).metadata["temperature"] == pytest.approx(expected, rel=1e-3)
+
+
+def test_p_positive_is_the_predictor_as_a_function_of_texts(predictor):
+    texts = ["a wonderful film", "dull and far too long", "not bad at all"]
+    assert predictor.p_positive(iter(texts)) == [p.p_positive for p in predictor.predict_batch(texts, progress=False)]
