@@ -177,8 +177,8 @@ def test_a_random_start_gets_a_vocabulary_of_its_own_labelled_reviews_only():
     from sentiment_helpers import prepare, profiles
     from sentiment_helpers.text import tokenize
 
-    profile = profiles.get_profile("smoke")
-    prepared = prepare.prepare_data(profile, data.SAMPLE_DIR)
+    profile = profiles.get_profile("cpu-pretrained").with_changes(n_train=600, n_val=100, n_test=200)
+    prepared = prepare.prepare_data(profile, data.SAMPLE_DIR)  # its vocabulary from train + unlabeled, as lesson 07's
     subset = prepare.labelled_subset(prepared, 200, seed=43)
     own = prepare.with_own_vocabulary(subset, profile)
     seen = {word for text in data.column(subset.dataset["train"], "text") for word in tokenize(text)}
